@@ -1,0 +1,211 @@
+import { durationToMs, parseDuration } from '../time/duration.js';
+import type { Locale, Severity, TopicIssue } from './issue.js';
+import { kindFitsOutcome, kindsForOutcome } from './kinds.js';
+import { message } from './messages.js';
+import type { AuditTopic, Outcome, OutcomeKind, SalesTopic, TopicDefinition } from './schema.js';
+
+/** Options of {@link lintTopic}. */
+export interface LintOptions {
+  /** The language of the messages: English (default) or Russian. */
+  readonly locale?: Locale;
+}
+
+type Report = (severity: Severity, code: string, path: string, rule: string, params?: Record<string, string | number>, value?: string | number) => void;
+
+/**
+ * Finds what a schema cannot see in a validated topic: duplicate ids, outcomes
+ * that point nowhere, stages no deal can reach or leave, limits that
+ * contradict each other, and more. Returns errors and warnings; an empty list
+ * means the topic is sound.
+ *
+ * @example
+ * const findings = lintTopic(parseTopic(input, { lint: false }));
+ * const errors = findings.filter((finding) => finding.severity === 'error');
+ */
+export function lintTopic(topic: TopicDefinition, options: LintOptions = {}): TopicIssue[] {
+  const locale = options.locale ?? 'en';
+  const issues: TopicIssue[] = [];
+  const report: Report = (severity, code, path, rule, params = {}, value) => {
+    issues.push({
+      severity,
+      code,
+      path,
+      rule,
+      message: message(code, locale, params) ?? code,
+      ...(value === undefined ? {} : { value }),
+    });
+  };
+  if (topic.kind === 'sales') lintSales(topic, report);
+  if (topic.kind === 'audit') lintAudit(topic, report);
+  return issues;
+}
+
+function lintAudit(topic: AuditTopic, report: Report): void {
+  checkUnique(topic.outcomeKinds, 'outcomeKinds', 'outcome kind', 'S37', report);
+  topic.outcomeKinds.forEach((kind, index) => {
+    if (!kind.commentRequired) report('error', 'audit_kind_without_comment', `outcomeKinds[${index}].commentRequired`, 'S37', { id: kind.id }, kind.id);
+  });
+}
+
+function lintSales(topic: SalesTopic, report: Report): void {
+  checkUnique(topic.stages, 'stages', 'stage', 'S7', report);
+  checkUnique(topic.outcomeKinds, 'outcomeKinds', 'outcome kind', 'S27', report);
+  checkUnique(topic.fields, 'fields', 'field', 'S29', report);
+  checkUnique(topic.documents, 'documents', 'document', 'S28', report);
+  checkUnique(topic.globalOutcomes, 'globalOutcomes', 'outcome', 'S8', report);
+
+  const stageIds = new Set(topic.stages.map((stage) => stage.id));
+  const fieldIds = new Set(topic.fields.map((field) => field.id));
+  const checkOutcome = (outcome: Outcome, path: string): void => {
+    if ('to' in outcome && !stageIds.has(outcome.to)) report('error', 'unknown_stage', `${path}.to`, 'S9', { id: outcome.to }, outcome.to);
+    checkOutcomeKinds(outcome, path, topic.outcomeKinds, report);
+  };
+  topic.globalOutcomes.forEach((outcome, index) => checkOutcome(outcome, `globalOutcomes[${index}]`));
+
+  const globalIds = new Map(topic.globalOutcomes.map((outcome, index) => [outcome.id, `globalOutcomes[${index}]`]));
+  topic.stages.forEach((stage, s) => {
+    const path = `stages[${s}]`;
+    checkUnique(stage.outcomes, `${path}.outcomes`, 'outcome', 'S8', report, globalIds);
+    stage.outcomes.forEach((outcome, o) => checkOutcome(outcome, `${path}.outcomes[${o}]`));
+    stage.requiredFields.forEach((id, f) => {
+      if (!fieldIds.has(id)) report('error', 'unknown_field', `${path}.requiredFields[${f}]`, 'S29', { id }, id);
+    });
+    if (stage.outcomes.length === 0) report('warning', 'negotiations_ongoing', path, 'S11', { id: stage.id });
+    checkStageLimits(topic, s, report);
+  });
+
+  checkGraph(topic, report);
+  checkProbabilities(topic, report);
+  checkFields(topic, report);
+  topic.documents.forEach((document, d) =>
+    document.stages?.forEach((id, i) => {
+      if (!stageIds.has(id)) report('error', 'unknown_stage', `documents[${d}].stages[${i}]`, 'S28', { id }, id);
+    }),
+  );
+
+  const { approval, approvers } = topic.deadlineChange;
+  if (approval === 'required' && approvers.length === 0) report('error', 'approvers_missing', 'deadlineChange.approvers', 'S25');
+  if (approval === 'none' && approvers.length > 0) report('warning', 'approvers_unused', 'deadlineChange.approvers', 'S25');
+
+  const calendar = topic.calendar;
+  if (calendar !== undefined) {
+    if (calendar.workHours !== undefined && calendar.workHours.start >= calendar.workHours.end) {
+      report('error', 'invalid_range', 'calendar.workHours', 'calendar', { low: calendar.workHours.start, high: calendar.workHours.end });
+    }
+    const holidays = new Set(calendar.holidays);
+    calendar.workingDays.forEach((date, i) => {
+      if (holidays.has(date)) report('error', 'conflicting_dates', `calendar.workingDays[${i}]`, 'calendar', { date }, date);
+    });
+  }
+}
+
+function checkUnique(
+  items: readonly { readonly id: string }[],
+  path: string,
+  what: string,
+  rule: string,
+  report: Report,
+  taken: ReadonlyMap<string, string> = new Map(),
+): void {
+  const seen = new Map(taken);
+  items.forEach((item, index) => {
+    const first = seen.get(item.id);
+    if (first !== undefined) report('error', 'duplicate_id', `${path}[${index}].id`, rule, { what, id: item.id, first }, item.id);
+    else seen.set(item.id, `${path}[${index}]`);
+  });
+}
+
+function checkOutcomeKinds(outcome: Outcome, path: string, kinds: readonly OutcomeKind[], report: Report): void {
+  const byId = new Map(kinds.map((kind) => [kind.id, kind]));
+  outcome.kinds?.forEach((id, k) => {
+    const kind = byId.get(id);
+    if (kind === undefined) report('error', 'unknown_kind', `${path}.kinds[${k}]`, 'S27', { id }, id);
+    else if (!kindFitsOutcome(kind, outcome) && 'finish' in outcome) {
+      report('error', 'kind_polarity_mismatch', `${path}.kinds[${k}]`, 'S27', { id, polarity: kind.polarity, finish: outcome.finish }, id);
+    }
+  });
+  if (outcome.kindRequired && kindsForOutcome(kinds, outcome).length === 0) report('error', 'no_kinds_available', `${path}.kindRequired`, 'S27');
+}
+
+function checkStageLimits(topic: SalesTopic, index: number, report: Report): void {
+  const stage = topic.stages[index];
+  if (stage === undefined) return;
+  const path = `stages[${index}]`;
+  const deal = msOf(topic.maxDuration);
+  const limit = msOf(stage.maxDuration);
+  const idle = msOf(stage.idleLimit);
+  if (limit !== undefined && deal !== undefined && limit > deal) {
+    report('error', 'stage_limit_exceeds_deal_limit', `${path}.maxDuration`, 'S6', { stage: stage.maxDuration ?? '', deal: topic.maxDuration ?? '' }, stage.maxDuration);
+  }
+  if (idle !== undefined && limit !== undefined && idle > limit) {
+    report('warning', 'idle_limit_exceeds_stage_limit', `${path}.idleLimit`, 'Pipedrive rotting', { idle: stage.idleLimit ?? '', stage: stage.maxDuration ?? '' }, stage.idleLimit);
+  }
+}
+
+function msOf(text: string | undefined): number | undefined {
+  const duration = text === undefined ? undefined : parseDuration(text);
+  return duration === undefined ? undefined : durationToMs(duration);
+}
+
+/** Reachability from the first stage, and whether every stage can still end. */
+function checkGraph(topic: SalesTopic, report: Report): void {
+  const globalTargets = topic.globalOutcomes.flatMap((outcome) => ('to' in outcome ? [outcome.to] : []));
+  const globalFinish = topic.globalOutcomes.some((outcome) => 'finish' in outcome);
+  const next = new Map<string, string[]>();
+  const previous = new Map<string, string[]>();
+  for (const stage of topic.stages) {
+    const targets = [...stage.outcomes.flatMap((outcome) => ('to' in outcome ? [outcome.to] : [])), ...globalTargets];
+    next.set(stage.id, targets);
+    for (const target of targets) {
+      const sources = previous.get(target);
+      if (sources === undefined) previous.set(target, [stage.id]);
+      else sources.push(stage.id);
+    }
+  }
+  const first = topic.stages[0];
+  const reachable = first === undefined ? new Set<string>() : walk([first.id], next);
+  // A deal can end where a finishing outcome is offered, and may rest where no outcome is (S11).
+  const ends = topic.stages.filter(
+    (stage) => globalFinish || stage.outcomes.length === 0 || stage.outcomes.some((outcome) => 'finish' in outcome),
+  );
+  const canEnd = walk(ends.map((stage) => stage.id), previous);
+  topic.stages.forEach((stage, index) => {
+    if (!reachable.has(stage.id)) report('error', 'unreachable_stage', `stages[${index}]`, 'S7', { id: stage.id }, stage.id);
+    else if (!canEnd.has(stage.id)) report('error', 'no_finish_reachable', `stages[${index}]`, 'S12', { id: stage.id }, stage.id);
+  });
+}
+
+function walk(start: readonly string[], edges: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const seen = new Set(start);
+  const queue = [...start];
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    for (const target of edges.get(id) ?? []) {
+      if (!seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return seen;
+}
+
+function checkProbabilities(topic: SalesTopic, report: Report): void {
+  let previous: number | undefined;
+  topic.stages.forEach((stage, index) => {
+    const value = stage.probability;
+    if (value === undefined) return;
+    const path = `stages[${index}].probability`;
+    if (value < 0 || value > 100) report('error', 'probability_out_of_range', path, 'forecast', { value }, value);
+    else if (previous !== undefined && value < previous) report('warning', 'probability_decreasing', path, 'forecast', { value, previous }, value);
+    if (value >= 0 && value <= 100) previous = value;
+  });
+}
+
+function checkFields(topic: SalesTopic, report: Report): void {
+  topic.fields.forEach((field, index) => {
+    if (field.type === 'number' && field.min !== undefined && field.max !== undefined && field.min > field.max) {
+      report('error', 'invalid_range', `fields[${index}].min`, 'S29', { low: field.min, high: field.max }, field.min);
+    }
+    if (field.type === 'select') checkUnique(field.options, `fields[${index}].options`, 'option', 'S29', report);
+  });
+}

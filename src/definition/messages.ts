@@ -1,0 +1,124 @@
+import type { Locale } from './issue.js';
+
+type Params = Readonly<Record<string, string | number>>;
+type Template = (p: Params) => string;
+
+/*
+ * Messages for the codes this library defines (schema refinements and lint
+ * findings), in English and Russian. The codes zod itself reports keep zod's
+ * own localised messages.
+ */
+const templates: Record<string, { en: Template; ru: Template }> = {
+  invalid_id: {
+    en: () => 'Expected an ASCII identifier: a letter or digit first, then letters, digits, "_", "-" or "." (at most 64).',
+    ru: () => 'Ожидался идентификатор ASCII: сначала буква или цифра, затем буквы, цифры, «_», «-» или «.» (не более 64).',
+  },
+  invalid_duration: {
+    en: () => 'Expected an ISO 8601 duration in weeks, days or time (e.g. "P2D", "PT4H", "P1W"), longer than zero and at most 10 years; years and months are not accepted.',
+    ru: () => 'Ожидалась длительность ISO 8601 в неделях, днях или времени (например «P2D», «PT4H», «P1W»), больше нуля и не более 10 лет; годы и месяцы не допускаются.',
+  },
+  invalid_date: {
+    en: () => 'Expected a calendar date as YYYY-MM-DD.',
+    ru: () => 'Ожидалась дата в формате ГГГГ-ММ-ДД.',
+  },
+  invalid_time: {
+    en: () => 'Expected a time of day as HH:MM (00:00–24:00).',
+    ru: () => 'Ожидалось время суток в формате ЧЧ:ММ (00:00–24:00).',
+  },
+  invalid_time_zone: {
+    en: () => 'Expected an IANA time zone name such as "Europe/Moscow".',
+    ru: () => 'Ожидалось имя часового пояса IANA, например «Europe/Moscow».',
+  },
+  invalid_kind: {
+    en: () => 'Expected the topic kind: "sales", "audit" or "service" (S23).',
+    ru: () => 'Ожидался тип темы: «sales», «audit» или «service» (S23).',
+  },
+  required: {
+    en: (p) => `Required: expected ${p.expected}.`,
+    ru: (p) => `Обязательное поле: ожидалось ${p.expected}.`,
+  },
+  unknown_key: {
+    en: (p) => `Unknown property "${p.key}": the topic format does not define it.`,
+    ru: (p) => `Неизвестное свойство «${p.key}»: формат темы его не предусматривает.`,
+  },
+  duplicate_id: {
+    en: (p) => `Duplicate ${p.what} id "${p.id}": it is already used at ${p.first}.`,
+    ru: (p) => `Повторяющийся идентификатор (${p.what}) «${p.id}»: он уже занят в ${p.first}.`,
+  },
+  unknown_stage: {
+    en: (p) => `Stage "${p.id}" does not exist in this topic; expected one of the stage ids.`,
+    ru: (p) => `Стадии «${p.id}» нет в этой теме; ожидался идентификатор одной из стадий.`,
+  },
+  unknown_kind: {
+    en: (p) => `Outcome kind "${p.id}" is not defined in outcomeKinds.`,
+    ru: (p) => `Вид итога «${p.id}» не определён в outcomeKinds.`,
+  },
+  unknown_field: {
+    en: (p) => `Field "${p.id}" is not defined in fields.`,
+    ru: (p) => `Поле «${p.id}» не определено в fields.`,
+  },
+  unreachable_stage: {
+    en: (p) => `Stage "${p.id}" cannot be reached from the first stage by any outcome.`,
+    ru: (p) => `В стадию «${p.id}» нельзя попасть из первой стадии ни по одному итогу.`,
+  },
+  no_finish_reachable: {
+    en: (p) => `From stage "${p.id}" no finishing outcome can ever be reached: a deal there could never end.`,
+    ru: (p) => `Из стадии «${p.id}» недостижим ни один завершающий итог: сделка в ней никогда не завершится.`,
+  },
+  negotiations_ongoing: {
+    en: (p) => `Stage "${p.id}" has no outcomes: its deals are marked "negotiations ongoing" and left out of reports.`,
+    ru: (p) => `У стадии «${p.id}» нет итогов: её сделки помечаются «Идут переговоры» и не попадают в отчёты.`,
+  },
+  stage_limit_exceeds_deal_limit: {
+    en: (p) => `The stage limit ${p.stage} is longer than the whole deal's limit ${p.deal}.`,
+    ru: (p) => `Срок стадии ${p.stage} больше срока всей сделки ${p.deal}.`,
+  },
+  idle_limit_exceeds_stage_limit: {
+    en: (p) => `The idle limit ${p.idle} is longer than the stage limit ${p.stage}, so it can never trigger first.`,
+    ru: (p) => `Срок бездействия ${p.idle} больше срока стадии ${p.stage} и не сработает раньше него.`,
+  },
+  probability_out_of_range: {
+    en: (p) => `Probability ${p.value} is outside 0–100 percent.`,
+    ru: (p) => `Вероятность ${p.value} вне диапазона 0–100 процентов.`,
+  },
+  probability_decreasing: {
+    en: (p) => `Probability ${p.value}% is lower than ${p.previous}% of the stage before it on the main path.`,
+    ru: (p) => `Вероятность ${p.value}% ниже, чем ${p.previous}% у предыдущей стадии основного пути.`,
+  },
+  audit_kind_without_comment: {
+    en: (p) => `Audit outcome kind "${p.id}" must require a comment (commentRequired: true) in addition to Yes/No.`,
+    ru: (p) => `Вид итога аудита «${p.id}» должен требовать комментарий (commentRequired: true) помимо «Да/Нет».`,
+  },
+  approvers_missing: {
+    en: () => 'Deadline changes need approval, but no approver is named; expected at least one role or user.',
+    ru: () => 'Изменение срока требует согласования, но согласующие не указаны; ожидалась хотя бы одна роль или пользователь.',
+  },
+  approvers_unused: {
+    en: () => 'Approvers are listed, but deadline changes need no approval, so they are never asked.',
+    ru: () => 'Согласующие указаны, но изменение срока не требует согласования, и их не спросят.',
+  },
+  kind_polarity_mismatch: {
+    en: (p) => `Outcome kind "${p.id}" is ${p.polarity}, but this outcome finishes ${p.finish}ly.`,
+    ru: (p) => `Вид итога «${p.id}» имеет полярность «${p.polarity}», а итог завершает сделку как «${p.finish}».`,
+  },
+  no_kinds_available: {
+    en: () => 'The outcome requires an outcome kind, but no kind of a fitting polarity is available.',
+    ru: () => 'Итог требует вид итога, но подходящих по полярности видов нет.',
+  },
+  invalid_range: {
+    en: (p) => `The lower bound ${p.low} is not below the upper bound ${p.high}.`,
+    ru: (p) => `Нижняя граница ${p.low} не меньше верхней ${p.high}.`,
+  },
+  conflicting_dates: {
+    en: (p) => `Date ${p.date} is listed both as a holiday and as a working day.`,
+    ru: (p) => `Дата ${p.date} указана и как праздник, и как рабочий день.`,
+  },
+};
+
+/**
+ * The message of one of this library's codes in the given language, or
+ * `undefined` for a code it does not define.
+ */
+export function message(code: string, locale: Locale, params: Params = {}): string | undefined {
+  return Object.hasOwn(templates, code) ? templates[code]?.[locale](params) : undefined;
+}

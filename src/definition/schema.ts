@@ -1,0 +1,334 @@
+import { z } from 'zod';
+import { ISO_DURATION, parseDuration } from '../time/duration.js';
+
+/*
+ * The topic definition format. Each part cites the rule of the source
+ * documents it carries (S-numbers, see the seeds README) or the peer CRM it
+ * follows. The schema checks shape; `lintTopic` checks what a schema cannot
+ * (references between parts, reachability, duplicates).
+ */
+
+/** The shape of every id: stage, outcome, kind, field, document, topic. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** The most stages a topic may have; real pipelines have a handful. */
+export const MAX_STAGES = 1000;
+const MAX_ITEMS = 1000;
+const MAX_NAME = 200;
+const MAX_TEXT = 100_000;
+
+const customIssue = (code: string) => ({ params: { code } });
+
+/** A string of a given shape; the pattern also goes into the JSON Schema. */
+const patterned = (pattern: RegExp, code: string, description: string) =>
+  z
+    .string()
+    .refine((text) => pattern.test(text), customIssue(code))
+    .meta({ pattern: pattern.source, description });
+
+/** A stable ASCII identifier: letters, digits, `_`, `-`, `.`; starting with a letter or digit. */
+export const idSchema = patterned(
+  ID_PATTERN,
+  'invalid_id',
+  'A stable ASCII identifier: starts with a letter or digit; letters, digits, "_", "-", "." (at most 64).',
+);
+
+const nameSchema = z.string().trim().min(1).max(MAX_NAME);
+const textSchema = z.string().max(MAX_TEXT);
+
+/** An ISO 8601 duration in weeks, days, hours, minutes or seconds (`P2D`, `PT4H`, `P1W`). */
+export const durationSchema = z
+  .string()
+  .max(64)
+  .refine((text) => parseDuration(text) !== undefined, customIssue('invalid_duration'))
+  .meta({
+    pattern: ISO_DURATION.source,
+    description: 'ISO 8601 duration such as "P2D", "PT4H" or "P1W" (no years or months; at most 10 years).',
+  });
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const dateSchema = z
+  .string()
+  .refine(isCalendarDate, customIssue('invalid_date'))
+  .meta({ pattern: DATE_PATTERN.source, description: 'A calendar date, YYYY-MM-DD.' });
+
+function isCalendarDate(text: string): boolean {
+  const time = DATE_PATTERN.test(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
+  // Date.parse accepts 2025-02-30 as 2 March; the round trip catches it.
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(text);
+}
+
+const timeOfDaySchema = patterned(
+  /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/,
+  'invalid_time',
+  'A local time of day, HH:MM (24:00 for the end of the day).',
+);
+
+const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine((zone) => isTimeZone(zone), customIssue('invalid_time_zone'))
+  .describe('An IANA time zone name such as "Europe/Moscow".');
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Outcome kinds (S27, S37): reasons such as "refused: too expensive". */
+export const outcomeKindSchema = z
+  .strictObject({
+    id: idSchema,
+    name: nameSchema,
+    polarity: z
+      .enum(['positive', 'negative', 'neutral'])
+      .default('neutral')
+      .describe('Which finishes the kind explains; neutral kinds fit any outcome. For audits: positive = "Yes", negative = "No".'),
+    commentRequired: z.boolean().default(false).describe('Recording this kind requires a comment (S37).'),
+  })
+  .describe('An outcome kind (S27, S37).');
+
+const outcomeCommon = {
+  id: idSchema,
+  name: nameSchema,
+  kindRequired: z.boolean().default(false).describe('An outcome kind must be chosen when recording (S27).'),
+  kinds: z.array(idSchema).max(MAX_ITEMS).optional().describe('The outcome kinds allowed here; all of matching polarity when absent.'),
+  commentRequired: z.boolean().default(false).describe('A comment must be written when recording.'),
+};
+
+/** An outcome that continues the relationship in a stage, possibly the same one (S8–S10). */
+export const moveOutcomeSchema = z
+  .strictObject({
+    ...outcomeCommon,
+    to: idSchema.describe('The stage the deal moves to; the current stage makes the outcome cyclic (S9, S10).'),
+    restartsStageClock: z
+      .boolean()
+      .default(false)
+      .describe('A cyclic outcome keeps the stage clock running unless this is true.'),
+  })
+  .describe('An outcome that moves the deal to a stage (S8, S9).');
+
+/** An outcome that finishes the relationship positively or negatively (S12). */
+export const finishOutcomeSchema = z
+  .strictObject({
+    ...outcomeCommon,
+    finish: z.enum(['positive', 'negative']).describe('How the relationship ends (S12).'),
+  })
+  .describe('An outcome that finishes the deal (S12).');
+
+/** An outcome: either a move to a stage (`to`) or a finish (`finish`). */
+export const outcomeSchema = z.union([moveOutcomeSchema, finishOutcomeSchema]);
+
+/** A stage of a sales topic (S6–S11), with the peers' probability, idle limit and required fields. */
+export const stageSchema = z
+  .strictObject({
+    id: idSchema,
+    name: nameSchema,
+    comment: textSchema.optional().describe('What the manager must do in this stage (S6).'),
+    maxDuration: durationSchema.optional().describe('Time to pass the stage (S6).'),
+    idleLimit: durationSchema.optional().describe('Longest time without activity before the deal is idle ("rotting").'),
+    probability: z.number().finite().optional().describe('Win probability in percent, for the weighted forecast.'),
+    requiredFields: z.array(idSchema).max(MAX_ITEMS).default([]).describe('Fields that must be filled before a deal enters.'),
+    outcomes: z
+      .array(outcomeSchema)
+      .max(MAX_ITEMS)
+      .default([])
+      .describe('Outcomes tracked in this stage (S8); none marks "negotiations ongoing" (S11).'),
+  })
+  .describe('A stage of the sales procedure (S6).');
+
+const fieldCommon = {
+  id: idSchema,
+  name: nameSchema,
+  description: textSchema.optional(),
+};
+
+/** An additional deal field filled in by the manager (S29). */
+export const fieldSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...fieldCommon, type: z.literal('text'), maxLength: z.number().int().positive().optional() }),
+  z.strictObject({
+    ...fieldCommon,
+    type: z.literal('number'),
+    min: z.number().finite().optional(),
+    max: z.number().finite().optional(),
+  }),
+  z.strictObject({ ...fieldCommon, type: z.literal('date') }),
+  z.strictObject({ ...fieldCommon, type: z.literal('boolean') }),
+  z.strictObject({
+    ...fieldCommon,
+    type: z.literal('select'),
+    options: z.array(z.strictObject({ id: idSchema, name: nameSchema })).min(1).max(MAX_ITEMS),
+  }),
+]);
+
+/** A document template offered to the manager, optionally in given stages (S28). */
+export const documentSchema = z
+  .strictObject({
+    id: idSchema,
+    name: nameSchema,
+    template: z.string().min(1).max(2000).describe('The host\'s reference to the template (id, path or URL).'),
+    stages: z.array(idSchema).max(MAX_ITEMS).optional().describe('Stages where the template is suggested; everywhere when absent.'),
+  })
+  .describe('A print form or online document template (S28).');
+
+/** Who approves a deadline change (S25): everyone with a role, or one user. */
+export const approverSchema = z.union([
+  z.strictObject({ role: z.string().min(1).max(MAX_NAME) }),
+  z.strictObject({ userId: z.string().min(1).max(MAX_NAME) }),
+]);
+
+/** Whether changing a deal's deadline needs approval, and by whom (S25). */
+export const deadlineChangeSchema = z
+  .strictObject({
+    approval: z.enum(['none', 'required']),
+    approvers: z.array(approverSchema).max(MAX_ITEMS).default([]),
+  })
+  .describe('Deadline change approval (S25).');
+
+/** When a deal closes (S34): on its finishing outcome, or on a business event the host reports. */
+export const closeOnSchema = z.discriminatedUnion('on', [
+  z.strictObject({ on: z.literal('finish') }),
+  z.strictObject({
+    on: z.literal('business-event'),
+    events: z
+      .array(idSchema)
+      .min(1)
+      .max(MAX_ITEMS)
+      .describe('Host events that close a positively finished deal, e.g. "invoice-paid", "goods-shipped".'),
+  }),
+]);
+
+/** The parameters of a sales topic (S4, S5, S32–S35). */
+export const parametersSchema = z
+  .strictObject({
+    concurrentDeals: z
+      .enum(['allowed', 'forbidden'])
+      .default('allowed')
+      .describe('Whether one client may have several open deals on this topic (S32).'),
+    planning: z
+      .enum(['optional', 'mandatory'])
+      .default('optional')
+      .describe('With "mandatory", an outcome that does not finish the deal needs a planned call or meeting (S33).'),
+    closeOn: closeOnSchema.default({ on: 'finish' }).describe('When the deal closes (S34).'),
+    afterClose: z
+      .strictObject({
+        plannedActivities: z.enum(['keep', 'cancel']).default('keep'),
+        unpaidInvoices: z.enum(['keep', 'cancel']).default('keep'),
+      })
+      .default({ plannedActivities: 'keep', unpaidInvoices: 'keep' })
+      .describe('What happens to planned activities and unpaid invoices after close (S35).'),
+    plannedContacts: z
+      .enum(['author-only', 'anyone'])
+      .default('author-only')
+      .describe('Who may close a planned contact authored by another employee (S4).'),
+    sharedAssignmentOnFinish: z
+      .boolean()
+      .default(false)
+      .describe('Create a shared client assignment when the final contact is recorded (S5).'),
+  })
+  .describe('Sales parameters (S4, S5, S32–S35).');
+
+/** A working calendar: limits in days and weeks count working days, time parts count working time. */
+export const calendarSchema = z
+  .strictObject({
+    timeZone: timeZoneSchema,
+    workDays: z
+      .array(z.number().int().min(1).max(7))
+      .min(1)
+      .max(7)
+      .default([1, 2, 3, 4, 5])
+      .describe('ISO weekdays that are worked: 1 = Monday … 7 = Sunday.'),
+    workHours: z
+      .strictObject({ start: timeOfDaySchema, end: timeOfDaySchema })
+      .optional()
+      .describe('Working hours of a working day; the whole day when absent.'),
+    holidays: z.array(dateSchema).max(10_000).default([]).describe('Days off that fall on work days.'),
+    workingDays: z
+      .array(dateSchema)
+      .max(10_000)
+      .default([])
+      .describe('Transferred working days that fall on days off (production calendars).'),
+  })
+  .describe('A working calendar for time limits.');
+
+const topicCommon = {
+  id: idSchema,
+  name: nameSchema,
+  version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(1),
+  group: nameSchema.optional().describe('A group of topics for navigation (S13).'),
+  instruction: textSchema.optional().describe('How to work with the topic (S30).'),
+  script: z.string().min(1).max(2000).optional().describe('Reference to the sales script (S31).'),
+};
+
+/** A sales topic: stages, outcomes, kinds, fields, documents and parameters (S1–S12, S24–S36). */
+export const salesTopicSchema = z
+  .strictObject({
+    ...topicCommon,
+    kind: z.literal('sales'),
+    maxDuration: durationSchema.optional().describe('Maximum deal duration (S3, S24).'),
+    deadlineChange: deadlineChangeSchema.default({ approval: 'none', approvers: [] }),
+    stages: z.array(stageSchema).min(1).max(MAX_STAGES).describe('Stages in the order of the procedure (S7, S26).'),
+    globalOutcomes: z
+      .array(outcomeSchema)
+      .max(MAX_ITEMS)
+      .default([])
+      .describe('Outcomes available in every stage, e.g. "lost: refused".'),
+    outcomeKinds: z.array(outcomeKindSchema).max(MAX_ITEMS).default([]).describe('Outcome kinds (S27).'),
+    fields: z.array(fieldSchema).max(MAX_ITEMS).default([]).describe('Additional fields (S29).'),
+    documents: z.array(documentSchema).max(MAX_ITEMS).default([]).describe('Document templates (S28).'),
+    parameters: parametersSchema.default(() => parametersSchema.parse({})),
+    calendar: calendarSchema.optional(),
+  })
+  .describe('A sales topic (S23, S24–S36).');
+
+/** An audit topic: events recorded Yes/No with outcome kinds that need a comment (S37). */
+export const auditTopicSchema = z
+  .strictObject({
+    ...topicCommon,
+    kind: z.literal('audit'),
+    outcomeKinds: z.array(outcomeKindSchema).max(MAX_ITEMS).default([]).describe('Outcome kinds, each with a mandatory comment (S37).'),
+  })
+  .describe('An audit topic (S23, S37).');
+
+/** A service topic: events planned and recorded, nothing more (S38). */
+export const serviceTopicSchema = z
+  .strictObject({ ...topicCommon, kind: z.literal('service') })
+  .describe('A service topic (S23, S38).');
+
+/** Any topic definition, told apart by `kind` (S23). */
+export const topicSchema = z.discriminatedUnion('kind', [salesTopicSchema, auditTopicSchema, serviceTopicSchema]);
+
+/** A validated topic definition with every default filled in. */
+export type TopicDefinition = z.output<typeof topicSchema>;
+/** A topic as an author writes it: defaults may be left out. */
+export type TopicInput = z.input<typeof topicSchema>;
+/** A validated sales topic. */
+export type SalesTopic = z.output<typeof salesTopicSchema>;
+/** A validated audit topic. */
+export type AuditTopic = z.output<typeof auditTopicSchema>;
+/** A validated service topic. */
+export type ServiceTopic = z.output<typeof serviceTopicSchema>;
+/** A stage of a sales topic. */
+export type Stage = z.output<typeof stageSchema>;
+/** An outcome of a stage, or a global outcome. */
+export type Outcome = z.output<typeof outcomeSchema>;
+/** An outcome that moves the deal to a stage. */
+export type MoveOutcome = z.output<typeof moveOutcomeSchema>;
+/** An outcome that finishes the deal. */
+export type FinishOutcome = z.output<typeof finishOutcomeSchema>;
+/** An outcome kind (reason). */
+export type OutcomeKind = z.output<typeof outcomeKindSchema>;
+/** An additional field definition. */
+export type FieldDefinition = z.output<typeof fieldSchema>;
+/** A document template. */
+export type DocumentTemplate = z.output<typeof documentSchema>;
+/** A deadline change approver. */
+export type Approver = z.output<typeof approverSchema>;
+/** The parameters of a sales topic. */
+export type TopicParameters = z.output<typeof parametersSchema>;
+/** A working calendar. */
+export type Calendar = z.output<typeof calendarSchema>;
