@@ -256,6 +256,7 @@ export const calendarSchema = z
   .describe('A working calendar for time limits.');
 
 const topicCommon = {
+  $schema: z.string().max(2000).optional().describe('The JSON Schema an editor checks the file against; ignored.'),
   id: idSchema,
   name: nameSchema,
   version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(1),
