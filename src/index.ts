@@ -33,3 +33,60 @@ export { topicJsonSchema } from './definition/json-schema.js';
 
 // Time.
 export { durationToMs, MAX_DURATION_DAYS, parseDuration, type Duration } from './time/duration.js';
+export { isCalendarDate } from './time/date.js';
+export { addDuration, compileCalendar, isWorkingTime, type WorkingCalendar } from './time/calendar.js';
+
+// Compiling topics.
+export { compileTopic, type CompileOptions } from './compile/compile.js';
+export type { CompiledEventTopic, CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from './compile/compiled-topic.js';
+export {
+  buildDealMachine,
+  CLOSED_NEGATIVE,
+  CLOSED_POSITIVE,
+  dealSnapshot,
+  dealStateValue,
+  FINISHED_POSITIVE,
+  type DealMachine,
+  type DealMachineContext,
+  type DealMachineSnapshot,
+} from './compile/machine.js';
+
+// Deals on sales topics.
+export type {
+  ActivityKind,
+  Deal,
+  DealFinish,
+  DealResult,
+  DealStatus,
+  FieldValue,
+  HistoryEntry,
+  HistoryEntryType,
+  PendingDeadlineChange,
+  PlannedActivity,
+} from './deal/deal.js';
+export { dealEventSchema, type DealEvent, type DealEventOf } from './deal/events.js';
+export { dealError, type DealError, type DealErrorCode } from './deal/errors.js';
+export { documentEffects, type Effect } from './deal/effects.js';
+export { openDeal, type OpenDealContext, type OpenDealInput, type OpenDealResult } from './deal/open.js';
+export { applyEvent, type ApplyResult } from './deal/apply.js';
+export { checkPlanning, hasNextContact, type PlanningCheck } from './deal/planning.js';
+export { dealDeadline, enterStage, idleDeadline, stageDeadline } from './deal/deadlines.js';
+export { mergeFields, missingFields } from './deal/fields.js';
+
+// Audit and service topics.
+export {
+  cancelEvent,
+  planEvent,
+  recordEvent,
+  type CancelEventInput,
+  type PlanEventInput,
+  type RecordEventInput,
+  type TopicEvent,
+  type TopicEventResult,
+  type TopicEventStatus,
+} from './events/topic-event.js';
+export { buildTopicEventMachine, type TopicEventMachine, type TopicEventMachineEvent } from './events/machine.js';
+
+// Access.
+export { canEditTopic, DIRECTOR_ROLE, isApprover, type Actor } from './access/permissions.js';
+export { availableOutcomes, type AvailableOutcome } from './deal/available.js';

@@ -70,9 +70,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
-/** Keeps a value for an issue only when it is a short primitive. */
+/** Keeps a value for an issue only when it is a short primitive (non-finite numbers as text). */
 export function issueValue(value: unknown): TopicIssue['value'] | undefined {
   if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  // NaN and ±Infinity are kept as text: JSON would turn them into null, which reads as a null input.
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'boolean' || value === null) return value;
   return undefined;
 }

@@ -10,8 +10,8 @@ type Template = (p: Params) => string;
  */
 const templates: Record<string, { en: Template; ru: Template }> = {
   invalid_id: {
-    en: () => 'Expected an ASCII identifier: a letter or digit first, then letters, digits, "_", "-" or "." (at most 64).',
-    ru: () => 'Ожидался идентификатор ASCII: сначала буква или цифра, затем буквы, цифры, «_», «-» или «.» (не более 64).',
+    en: () => 'Expected an ASCII identifier: a letter or digit first, then letters, digits, "_" or "-" (at most 64).',
+    ru: () => 'Ожидался идентификатор ASCII: сначала буква или цифра, затем буквы, цифры, «_» или «-» (не более 64).',
   },
   invalid_duration: {
     en: () => 'Expected an ISO 8601 duration in weeks, days or time (e.g. "P2D", "PT4H", "P1W"), longer than zero and at most 10 years; years and months are not accepted.',
@@ -34,8 +34,12 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     ru: () => 'Ожидался тип темы: «sales», «audit» или «service» (S23).',
   },
   required: {
-    en: (p) => `Required: expected ${p.expected}.`,
-    ru: (p) => `Обязательное поле: ожидалось ${p.expected}.`,
+    en: (p) => `Required: expected ${p.options === undefined ? p.expected : `one of ${p.options}`}.`,
+    ru: (p) => `Обязательное поле: нужно указать ${p.options === undefined ? russianType(p.expected) : `одно из значений ${p.options}`}.`,
+  },
+  invalid_value: {
+    en: (p) => `Invalid option: expected one of ${p.options}.`,
+    ru: (p) => `Неверный вариант: ожидалось одно из ${p.options}.`,
   },
   unknown_key: {
     en: (p) => `Unknown property "${p.key}": the topic format does not define it.`,
@@ -43,7 +47,7 @@ const templates: Record<string, { en: Template; ru: Template }> = {
   },
   duplicate_id: {
     en: (p) => `Duplicate ${p.what} id "${p.id}": it is already used at ${p.first}.`,
-    ru: (p) => `Повторяющийся идентификатор (${p.what}) «${p.id}»: он уже занят в ${p.first}.`,
+    ru: (p) => `Идентификатор ${russianWhat(p.what)} «${p.id}» повторяется: он уже занят в ${p.first}.`,
   },
   unknown_stage: {
     en: (p) => `Stage "${p.id}" does not exist in this topic; expected one of the stage ids.`,
@@ -114,6 +118,36 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     ru: (p) => `Дата ${p.date} указана и как праздник, и как рабочий день.`,
   },
 };
+
+/** The zod type names a `required` issue expects, in Russian (accusative: "нужно указать строку"). */
+const russianTypes: Readonly<Record<string, string>> = {
+  string: 'строку',
+  number: 'число',
+  int: 'целое число',
+  boolean: 'логическое значение (true или false)',
+  array: 'массив',
+  object: 'объект',
+};
+
+function russianType(expected: string | number | undefined): string {
+  const name = String(expected);
+  return Object.hasOwn(russianTypes, name) ? (russianTypes[name] ?? name) : `значение типа ${name}`;
+}
+
+/** What a duplicate id belongs to (the `what` of `duplicate_id`), in Russian (genitive: "идентификатор стадии"). */
+const russianWhats: Readonly<Record<string, string>> = {
+  stage: 'стадии',
+  outcome: 'итога',
+  'outcome kind': 'вида итога',
+  field: 'поля',
+  document: 'документа',
+  option: 'варианта',
+};
+
+function russianWhat(what: string | number | undefined): string {
+  const name = String(what);
+  return Object.hasOwn(russianWhats, name) ? (russianWhats[name] ?? name) : `(${name})`;
+}
 
 /**
  * The message of one of this library's codes in the given language, or

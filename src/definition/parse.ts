@@ -67,7 +67,11 @@ function fromZodIssue(issue: z.core.$ZodIssue, path: PropertyKey[], locale: Loca
         // A discriminated union whose discriminator matched nothing: the path names the discriminator.
         const value = valueAt(issue.input, path.at(-1));
         if (path.length === 1 && path[0] === 'kind') return [error('invalid_kind', message('invalid_kind', locale) ?? issue.message, value)];
-        return [error('invalid_value', issue.message, value)];
+        // zod's own text is English-only ("Invalid discriminator value") or, in Russian, names no options.
+        const options = 'options' in issue && issue.options !== undefined ? issue.options.map((option) => JSON.stringify(option)).join(' | ') : undefined;
+        if (options === undefined) return [error('invalid_value', issue.message, value)];
+        if (value === undefined) return [error('required', message('required', locale, { options }) ?? issue.message)];
+        return [error('invalid_value', message('invalid_value', locale, { options }) ?? issue.message, value)];
       }
       // Report the branch that came closest: the one with the fewest issues.
       const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
@@ -78,6 +82,13 @@ function fromZodIssue(issue: z.core.$ZodIssue, path: PropertyKey[], locale: Loca
     case 'invalid_type':
       if (issue.input === undefined) {
         return [error('required', message('required', locale, { expected: issue.expected }) ?? issue.message)];
+      }
+      return [error(issue.code, issue.message, issue.input)];
+    case 'invalid_value':
+      // zod reports a missing enum property as a wrong value; a missing property is `required` everywhere else.
+      if (issue.input === undefined) {
+        const options = issue.values.map((option) => JSON.stringify(option)).join(' | ');
+        return [error('required', message('required', locale, { options }) ?? issue.message)];
       }
       return [error(issue.code, issue.message, issue.input)];
     default: {

@@ -9,7 +9,7 @@ import { ISO_DURATION, parseDuration } from '../time/duration.js';
  */
 
 /** The shape of every id: stage, outcome, kind, field, document, topic. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** The most stages a topic may have; real pipelines have a handful. */
 export const MAX_STAGES = 1000;
@@ -26,11 +26,11 @@ const patterned = (pattern: RegExp, code: string, description: string) =>
     .refine((text) => pattern.test(text), customIssue(code))
     .meta({ pattern: pattern.source, description });
 
-/** A stable ASCII identifier: letters, digits, `_`, `-`, `.`; starting with a letter or digit. */
+/** A stable ASCII identifier: letters, digits, `_` and `-`, starting with a letter or digit. Dots are kept out because XState uses them in state paths. */
 export const idSchema = patterned(
   ID_PATTERN,
   'invalid_id',
-  'A stable ASCII identifier: starts with a letter or digit; letters, digits, "_", "-", "." (at most 64).',
+  'A stable ASCII identifier: starts with a letter or digit; letters, digits, "_" or "-" (at most 64).',
 );
 
 const nameSchema = z.string().trim().min(1).max(MAX_NAME);
@@ -271,7 +271,8 @@ export const salesTopicSchema = z
     ...topicCommon,
     kind: z.literal('sales'),
     maxDuration: durationSchema.optional().describe('Maximum deal duration (S3, S24).'),
-    deadlineChange: deadlineChangeSchema.default({ approval: 'none', approvers: [] }),
+    // A function, not an object: zod copies a default only shallowly, so a literal would share one approvers array between every parsed topic.
+    deadlineChange: deadlineChangeSchema.default(() => ({ approval: 'none' as const, approvers: [] })),
     stages: z.array(stageSchema).min(1).max(MAX_STAGES).describe('Stages in the order of the procedure (S7, S26).'),
     globalOutcomes: z
       .array(outcomeSchema)

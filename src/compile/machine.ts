@@ -1,0 +1,169 @@
+import { enqueueActions, setup, type MachineSnapshot, type StateMachine } from 'xstate';
+import type { Deal } from '../deal/deal.js';
+import type { Effect } from '../deal/effects.js';
+import type { DealEvent } from '../deal/events.js';
+import { applyEvent, type ApplyResult } from '../deal/apply.js';
+import type { CompiledOutcome, CompiledSalesTopic } from './compiled-topic.js';
+
+/** The context of a deal machine: the deal itself, exactly as `applyEvent` sees it. */
+export interface DealMachineContext {
+  readonly deal: Deal;
+}
+
+/** Names of the states after the stages; they contain `:`, which stage ids cannot, so they never clash. */
+export const FINISHED_POSITIVE = 'finished:positive';
+export const CLOSED_POSITIVE = 'closed:positive';
+export const CLOSED_NEGATIVE = 'closed:negative';
+
+/** The XState machine of a deal on one topic (see {@link buildDealMachine}). */
+export type DealMachine = StateMachine<
+  DealMachineContext,
+  DealEvent,
+  Record<string, never>,
+  never,
+  never,
+  never,
+  never,
+  string,
+  string,
+  { readonly deal: Deal },
+  never,
+  Effect,
+  Record<string, unknown>,
+  never
+>;
+
+/** A snapshot of a deal machine. */
+export type DealMachineSnapshot = MachineSnapshot<DealMachineContext, DealEvent, Record<string, never>, string, string, never, Record<string, unknown>, never>;
+
+/**
+ * Builds the XState machine of a deal's life on a topic: one state per stage
+ * (S7), `finished:positive` while a won deal waits for the business event that
+ * closes it (S34), and `closed:positive` / `closed:negative` (S12). Each
+ * outcome is a `recordOutcome` transition named after it; cyclic outcomes
+ * re-enter their stage (S9, S10); `moveToStage` from anywhere is the
+ * privileged move. Every guard and action calls `applyEvent`, so the machine
+ * and the pure functions cannot disagree; effects are emitted as events.
+ *
+ * The closed states are not XState `final` states: a closed deal still
+ * accepts the privileged move (reopening) and, when the topic keeps them,
+ * its remaining planned activities (S35). Time limits are data on the deal,
+ * not `after` timers, so a restored actor misses no deadline.
+ */
+export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
+  // A transition's guards and its action see the same event object; decide once per (deal, event).
+  const decided = new WeakMap<object, { deal: Deal; result: ApplyResult }>();
+  const decide = (deal: Deal, event: DealEvent): ApplyResult => {
+    const cached = decided.get(event);
+    if (cached !== undefined && cached.deal === deal) return cached.result;
+    const result = applyEvent(topic, deal, event);
+    decided.set(event, { deal, result });
+    return result;
+  };
+
+  const targetOf = (outcome: CompiledOutcome): string => {
+    if (outcome.to !== null) return outcome.to;
+    if (outcome.finish === 'negative') return CLOSED_NEGATIVE;
+    return topic.closeEvents.size > 0 ? FINISHED_POSITIVE : CLOSED_POSITIVE;
+  };
+
+  const logic = setup({
+    types: {} as {
+      context: DealMachineContext;
+      events: DealEvent;
+      input: { readonly deal: Deal };
+      emitted: Effect;
+    },
+    guards: {
+      accepted: ({ context, event }) => decide(context.deal, event).ok,
+      outcome: ({ context, event }, params: { outcomeId: string }) =>
+        event.type === 'recordOutcome' && event.outcomeId === params.outcomeId && decide(context.deal, event).ok,
+      moveTo: ({ context, event }, params: { stageId: string }) =>
+        event.type === 'moveToStage' && event.stageId === params.stageId && decide(context.deal, event).ok,
+    },
+    actions: {
+      commit: enqueueActions(({ context, event, enqueue }) => {
+        const result = decide(context.deal, event);
+        if (!result.ok) return;
+        enqueue.assign({ deal: result.deal });
+        for (const effect of result.effects) enqueue.emit(effect);
+      }),
+    },
+  });
+
+  const update = { guard: 'accepted', actions: 'commit' } as const;
+  const stageStates = Object.fromEntries(
+    topic.stageList.map((stage) => [
+      stage.id,
+      {
+        description: stage.definition.comment,
+        tags: stage.negotiationsOngoing ? ['open', 'negotiationsOngoing'] : ['open'],
+        meta: { name: stage.name, probability: stage.definition.probability },
+        on: {
+          recordOutcome: [...stage.outcomes.values()].map((outcome) => ({
+            guard: { type: 'outcome' as const, params: { outcomeId: outcome.id } },
+            target: targetOf(outcome),
+            reenter: outcome.cyclic,
+            actions: 'commit' as const,
+            description: outcome.name,
+          })),
+        },
+      },
+    ]),
+  );
+
+  return logic.createMachine({
+    id: topic.id,
+    context: ({ input }) => ({ deal: input.deal }),
+    initial: topic.firstStage.id,
+    on: {
+      moveToStage: topic.stageList.map((stage) => ({
+        guard: { type: 'moveTo' as const, params: { stageId: stage.id } },
+        target: `.${stage.id}`,
+        reenter: true,
+        actions: 'commit' as const,
+        description: 'Privileged move',
+      })),
+      planActivity: update,
+      completeActivity: update,
+      cancelActivity: update,
+      requestDeadlineChange: update,
+      approveDeadlineChange: update,
+      rejectDeadlineChange: update,
+      setFields: update,
+    },
+    states: {
+      ...stageStates,
+      [FINISHED_POSITIVE]: {
+        tags: ['finished'],
+        on: { reportBusinessEvent: { guard: 'accepted', target: CLOSED_POSITIVE, actions: 'commit' } },
+      },
+      [CLOSED_POSITIVE]: { tags: ['closed'] },
+      [CLOSED_NEGATIVE]: { tags: ['closed'] },
+    },
+  }) as unknown as DealMachine;
+}
+
+/**
+ * The machine state a deal is in: its stage while open, else the finish state.
+ *
+ * @example
+ * dealStateValue(deal); // 'offer', or 'closed:negative'
+ */
+export function dealStateValue(deal: Deal): string {
+  if (deal.status === 'open') return deal.stageId;
+  if (deal.status === 'finished') return FINISHED_POSITIVE;
+  return deal.finish?.result === 'positive' ? CLOSED_POSITIVE : CLOSED_NEGATIVE;
+}
+
+/**
+ * A machine snapshot of a stored deal, to start a live actor where the deal
+ * is: `createActor(compiled.machine, { snapshot: dealSnapshot(compiled, deal) })`.
+ *
+ * @example
+ * const actor = createActor(compiled.machine, { snapshot: dealSnapshot(compiled, deal) }).start();
+ * actor.send({ type: 'recordOutcome', outcomeId: 'interested', at: Date.now(), actor: { id: 'u-1' } });
+ */
+export function dealSnapshot(topic: CompiledSalesTopic, deal: Deal): DealMachineSnapshot {
+  return topic.machine.resolveState({ value: dealStateValue(deal), context: { deal } }) as DealMachineSnapshot;
+}

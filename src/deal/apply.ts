@@ -1,0 +1,296 @@
+import { canEditTopic, isApprover, type Actor } from '../access/permissions.js';
+import type { CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
+import { formatPath } from '../definition/issue.js';
+import type { Deal, DealStatus, HistoryEntry, PlannedActivity } from './deal.js';
+import { enterStage, idleDeadline } from './deadlines.js';
+import { dealError, type DealError } from './errors.js';
+import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
+import { documentEffects, type Effect } from './effects.js';
+import { mergeFields, missingFields } from './fields.js';
+import { hasNextContact } from './planning.js';
+import { checkDeal } from './check-deal.js';
+
+/** The answer of {@link applyEvent}: the new deal and the effects to carry out, or why nothing changed. */
+export type ApplyResult =
+  | { readonly ok: true; readonly deal: Deal; readonly effects: readonly Effect[] }
+  | { readonly ok: false; readonly error: DealError };
+
+type Rejection = { readonly ok: false; readonly error: DealError };
+const reject = (error: DealError): Rejection => ({ ok: false, error });
+const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
+
+/**
+ * Applies one event to a deal and returns the new deal with the effects the
+ * host must carry out, or a typed rejection. It never throws and never
+ * modifies its arguments: on rejection the caller's deal is simply unchanged,
+ * and on acceptance the new deal has `revision + 1` and one more history entry.
+ *
+ * @example
+ * const result = applyEvent(compiled, deal, {
+ *   type: 'recordOutcome', outcomeId: 'interested', at: Date.now(), actor: { id: 'u-1' },
+ *   plan: { activityId: 'call-2', kind: 'call', plannedFor: Date.now() + 86_400_000 },
+ * });
+ * if (result.ok) await store.save(result.deal, { expectedRevision: deal.revision });
+ * else console.warn(result.error.code, result.error.message);
+ */
+export function applyEvent(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyResult {
+  if (topic.kind !== 'sales') return reject(dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }));
+  const parsed = dealEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return reject(dealError('invalid_event', { path: formatPath(issue?.path ?? []) || '(event)', detail: issue?.message ?? '' }, formatPath(issue?.path ?? [])));
+  }
+  const checked = checkDeal(topic, deal);
+  if (checked !== undefined) return reject(checked);
+  const valid = parsed.data;
+  if (valid.expectedRevision !== undefined && valid.expectedRevision !== deal.revision) {
+    return reject(dealError('stale_revision', { actual: deal.revision, expected: valid.expectedRevision }, 'expectedRevision'));
+  }
+  if (valid.at < deal.openedAt) return reject(dealError('event_before_open', { at: valid.at, openedAt: deal.openedAt }, 'at'));
+  const last = deal.history.at(-1)?.at ?? deal.openedAt;
+  if (valid.at < last) return reject(dealError('event_out_of_order', { at: valid.at, last }, 'at'));
+  const gate = statusGate(topic, deal.status, valid.type);
+  if (gate !== undefined) return reject(gate);
+  return handle(topic, deal, valid);
+}
+
+/** Which events a deal accepts in each status (S12, S34, S35). */
+function statusGate(topic: CompiledSalesTopic, status: DealStatus, type: DealEvent['type']): DealError | undefined {
+  if (status === 'open' || type === 'moveToStage') return undefined;
+  if (status === 'finished') {
+    const needsOpen = type === 'recordOutcome' || type === 'requestDeadlineChange' || type === 'approveDeadlineChange' || type === 'rejectDeadlineChange';
+    return needsOpen ? dealError('deal_finished', { type }) : undefined;
+  }
+  // A closed deal keeps only the planned activities the topic lets survive the close (S35).
+  const keepsActivities = topic.definition.parameters.afterClose.plannedActivities === 'keep';
+  return keepsActivities && (type === 'completeActivity' || type === 'cancelActivity') ? undefined : dealError('deal_closed', { type });
+}
+
+function handle(topic: CompiledSalesTopic, deal: Deal, event: DealEvent): ApplyResult {
+  switch (event.type) {
+    case 'recordOutcome':
+      return recordOutcome(topic, deal, event);
+    case 'planActivity': {
+      const activities = addActivity(deal.activities, event, event.at, '');
+      if (!Array.isArray(activities)) return activities;
+      return accept(deal, event, { activities, ...refreshIdle(topic, deal, event.at) }, { activityId: event.activityId });
+    }
+    case 'completeActivity':
+    case 'cancelActivity': {
+      const activities = closeActivity(topic, deal.activities, event.activityId, event.actor, 'activityId');
+      if (!Array.isArray(activities)) return activities;
+      const idle = event.type === 'completeActivity' ? refreshIdle(topic, deal, event.at) : {};
+      const note = event.type === 'completeActivity' ? event.comment : event.reason;
+      return accept(deal, event, { activities, ...idle }, { activityId: event.activityId, ...(note === undefined ? {} : { comment: note }) });
+    }
+    case 'requestDeadlineChange':
+      return requestDeadlineChange(topic, deal, event);
+    case 'approveDeadlineChange':
+    case 'rejectDeadlineChange': {
+      const pending = deal.pendingDeadlineChange;
+      if (pending === null) return reject(dealError('no_pending_deadline_change'));
+      if (!isApprover(event.actor, topic.definition.deadlineChange.approvers)) return reject(dealError('not_an_approver', { actor: event.actor.id }, 'actor'));
+      const dueAt = event.type === 'approveDeadlineChange' ? pending.dueAt : deal.dueAt;
+      return accept(deal, event, { dueAt, pendingDeadlineChange: null }, { dueAt: pending.dueAt });
+    }
+    case 'setFields': {
+      const merged = mergeFields(topic, deal.fields, event.fields, 'fields');
+      if (!merged.ok) return merged;
+      return accept(deal, event, { fields: merged.fields }, { fields: event.fields });
+    }
+    case 'reportBusinessEvent':
+      return reportBusinessEvent(topic, deal, event);
+    case 'moveToStage':
+      return moveToStage(topic, deal, event);
+  }
+}
+
+function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'recordOutcome'>): ApplyResult {
+  const stage = topic.stages.get(deal.stageId) as CompiledStage;
+  const outcome = stage.outcomes.get(event.outcomeId);
+  if (outcome === undefined) return reject(dealError('unknown_outcome', { id: event.outcomeId, stage: stage.id }, 'outcomeId'));
+  const kind = event.kindId === undefined ? undefined : outcome.kinds.get(event.kindId);
+  if (event.kindId !== undefined && kind === undefined) return reject(dealError('kind_not_allowed', { kind: event.kindId, id: outcome.id }, 'kindId'));
+  if (kind === undefined && outcome.kindRequired) return reject(dealError('kind_required', { id: outcome.id }, 'kindId'));
+  if ((outcome.commentRequired || kind?.commentRequired === true) && (event.comment ?? '').trim() === '') {
+    const what = kind?.commentRequired === true ? `outcome kind "${kind.id}"` : `outcome "${outcome.id}"`;
+    return reject(dealError('comment_required', { what }, 'comment'));
+  }
+  let activities = deal.activities;
+  if (event.activityId !== undefined) {
+    const remaining = closeActivity(topic, activities, event.activityId, event.actor, 'activityId');
+    if (!Array.isArray(remaining)) return remaining;
+    activities = remaining;
+  }
+  if (event.plan !== undefined) {
+    const planned = addActivity(activities, { ...event.plan, actor: event.actor }, event.at, 'plan.');
+    if (!Array.isArray(planned)) return planned;
+    activities = planned;
+  }
+  let fields = deal.fields;
+  if (event.fields !== undefined) {
+    const merged = mergeFields(topic, fields, event.fields, 'fields');
+    if (!merged.ok) return merged;
+    fields = merged.fields;
+  }
+  const details = {
+    outcomeId: outcome.id,
+    ...(kind === undefined ? {} : { kindId: kind.id }),
+    ...(event.comment === undefined ? {} : { comment: event.comment }),
+    ...(event.activityId === undefined ? {} : { activityId: event.activityId }),
+    ...(event.fields === undefined ? {} : { fields: event.fields }),
+  };
+  if (outcome.finish !== null) return finishDeal(topic, deal, event, outcome, { activities, fields }, details);
+
+  if (topic.definition.parameters.planning === 'mandatory' && !hasNextContact(activities, event.at)) {
+    return reject(dealError('planning_required', {}, 'plan'));
+  }
+  const target = topic.stages.get(outcome.to as string) as CompiledStage;
+  if (!outcome.cyclic) {
+    const missing = missingFields(target.requiredFields, fields);
+    if (missing.length > 0) return reject(dealError('required_fields_missing', { stage: target.id, fields: missing.join(', ') }, 'fields'));
+  }
+  const entering = !outcome.cyclic || outcome.restartsStageClock;
+  return accept(
+    deal,
+    event,
+    {
+      activities,
+      fields,
+      ...(entering ? enterStage(topic, target, event.at) : { lastActivityAt: event.at, idleDueAt: idleDeadline(topic, target, event.at) }),
+    },
+    details,
+    outcome.cyclic ? NO_EFFECTS : documentEffects(deal.id, target),
+  );
+}
+
+function finishDeal(
+  topic: CompiledSalesTopic,
+  deal: Deal,
+  event: DealEventOf<'recordOutcome'>,
+  outcome: CompiledOutcome,
+  changes: Pick<Deal, 'activities' | 'fields'>,
+  details: Partial<HistoryEntry>,
+): ApplyResult {
+  const { parameters } = topic.definition;
+  const result = outcome.finish as 'positive' | 'negative';
+  const effects: Effect[] = [];
+  let activities = changes.activities;
+  if (parameters.plannedContacts === 'anyone') {
+    // S4: the final contact removes the other authors' planned contacts.
+    const others = activities.filter((activity) => activity.authorId !== event.actor.id);
+    if (others.length > 0) {
+      effects.push({
+        type: 'removePlannedActivities',
+        dealId: deal.id,
+        activityIds: others.map((activity) => activity.id),
+        authorIds: [...new Set(others.map((activity) => activity.authorId))],
+      });
+      activities = activities.filter((activity) => activity.authorId === event.actor.id);
+    }
+  }
+  if (parameters.sharedAssignmentOnFinish) effects.push({ type: 'createSharedAssignment', dealId: deal.id, clientId: deal.clientId });
+  // A negative finish closes at once; a positive one waits for the business event when the topic says so (S34).
+  const closes = result === 'negative' || topic.closeEvents.size === 0;
+  if (closes) activities = close(topic, deal, activities, result, effects);
+  const finish = {
+    outcomeId: outcome.id,
+    result,
+    ...(details.kindId === undefined ? {} : { kindId: details.kindId }),
+    ...(details.comment === undefined ? {} : { comment: details.comment }),
+    at: event.at,
+    by: event.actor.id,
+  };
+  return accept(
+    deal,
+    event,
+    { ...changes, activities, status: closes ? 'closed' : 'finished', finish, pendingDeadlineChange: null, lastActivityAt: event.at },
+    details,
+    effects,
+  );
+}
+
+/** The effects of closing a deal (S35, S34); returns the activities that survive the close. */
+function close(topic: CompiledSalesTopic, deal: Deal, activities: readonly PlannedActivity[], result: 'positive' | 'negative', effects: Effect[]): readonly PlannedActivity[] {
+  const { afterClose } = topic.definition.parameters;
+  let remaining = activities;
+  if (afterClose.plannedActivities === 'cancel' && activities.length > 0) {
+    effects.push({ type: 'cancelPlannedActivities', dealId: deal.id, activityIds: activities.map((activity) => activity.id) });
+    remaining = [];
+  }
+  if (afterClose.unpaidInvoices === 'cancel') effects.push({ type: 'cancelUnpaidInvoices', dealId: deal.id, clientId: deal.clientId });
+  effects.push({ type: 'dealClosed', dealId: deal.id, result });
+  return remaining;
+}
+
+function requestDeadlineChange(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'requestDeadlineChange'>): ApplyResult {
+  if (deal.pendingDeadlineChange !== null) return reject(dealError('deadline_change_pending'));
+  if (event.dueAt <= event.at) return reject(dealError('invalid_deadline', { dueAt: event.dueAt, at: event.at }, 'dueAt'));
+  const details = { dueAt: event.dueAt, ...(event.reason === undefined ? {} : { reason: event.reason }) };
+  const { approval, approvers } = topic.definition.deadlineChange;
+  if (approval === 'none') return accept(deal, event, { dueAt: event.dueAt }, details);
+  const pendingDeadlineChange = { dueAt: event.dueAt, requestedBy: event.actor.id, requestedAt: event.at, ...(event.reason === undefined ? {} : { reason: event.reason }) };
+  return accept(deal, event, { pendingDeadlineChange }, details, [
+    { type: 'requestApproval', dealId: deal.id, approvers, dueAt: event.dueAt, requestedBy: event.actor.id },
+  ]);
+}
+
+function reportBusinessEvent(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'reportBusinessEvent'>): ApplyResult {
+  if (!topic.closeEvents.has(event.name)) return reject(dealError('unexpected_business_event', { name: event.name, detail: '' }, 'name'));
+  if (deal.status !== 'finished') return reject(dealError('unexpected_business_event', { name: event.name, detail: ' while the deal is open' }, 'name'));
+  const effects: Effect[] = [];
+  const activities = close(topic, deal, deal.activities, 'positive', effects);
+  return accept(deal, event, { status: 'closed', activities }, { businessEvent: event.name }, effects);
+}
+
+function moveToStage(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'moveToStage'>): ApplyResult {
+  if (!canEditTopic(event.actor)) return reject(dealError('not_permitted', { actor: event.actor.id, what: 'move a deal past the pipeline rules' }, 'actor'));
+  const target = topic.stages.get(event.stageId);
+  if (target === undefined) return reject(dealError('unknown_stage', { id: event.stageId }, 'stageId'));
+  const effects = target.id === deal.stageId ? NO_EFFECTS : documentEffects(deal.id, target);
+  return accept(
+    deal,
+    event,
+    { status: 'open', finish: null, ...enterStage(topic, target, event.at) },
+    event.reason === undefined ? {} : { reason: event.reason },
+    effects,
+  );
+}
+
+function refreshIdle(topic: CompiledSalesTopic, deal: Deal, at: number) {
+  const stage = topic.stages.get(deal.stageId) as CompiledStage;
+  return { lastActivityAt: at, idleDueAt: deal.status === 'open' ? idleDeadline(topic, stage, at) : deal.idleDueAt };
+}
+
+function addActivity(
+  activities: readonly PlannedActivity[],
+  plan: { readonly activityId: string; readonly kind: PlannedActivity['kind']; readonly plannedFor: number; readonly actor: Actor },
+  at: number,
+  pathPrefix: string,
+): PlannedActivity[] | Rejection {
+  if (activities.some((activity) => activity.id === plan.activityId)) return reject(dealError('duplicate_activity', { id: plan.activityId }, `${pathPrefix}activityId`));
+  if (plan.plannedFor < at) return reject(dealError('activity_in_past', { plannedFor: plan.plannedFor, at }, `${pathPrefix}plannedFor`));
+  return [...activities, { id: plan.activityId, kind: plan.kind, authorId: plan.actor.id, plannedFor: plan.plannedFor }];
+}
+
+/** Removes a planned activity, if the actor may close it (S4). */
+function closeActivity(topic: CompiledSalesTopic, activities: readonly PlannedActivity[], id: string, actor: Actor, path: string): PlannedActivity[] | Rejection {
+  const activity = activities.find((candidate) => candidate.id === id);
+  if (activity === undefined) return reject(dealError('unknown_activity', { id }, path));
+  if (activity.authorId !== actor.id && topic.definition.parameters.plannedContacts === 'author-only') {
+    return reject(dealError('not_activity_author', { id, author: activity.authorId }, path));
+  }
+  return activities.filter((candidate) => candidate !== activity);
+}
+
+function accept(
+  deal: Deal,
+  event: DealEvent,
+  changes: Partial<Deal>,
+  details: Partial<HistoryEntry>,
+  effects: readonly Effect[] = NO_EFFECTS,
+): ApplyResult {
+  const next = { ...deal, ...changes };
+  const entry: HistoryEntry = { type: event.type, at: event.at, by: event.actor.id, from: deal.stageId, to: next.stageId, status: next.status, ...details };
+  return { ok: true, deal: { ...next, history: [...deal.history, entry], revision: deal.revision + 1 }, effects };
+}

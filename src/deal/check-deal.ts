@@ -1,0 +1,45 @@
+import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
+import type { Deal } from './deal.js';
+import { dealError, type DealError } from './errors.js';
+
+const STATUSES: ReadonlySet<unknown> = new Set(['open', 'finished', 'closed']);
+
+const isTime = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+const isDeadline = (value: unknown): boolean => value === null || isTime(value);
+
+/**
+ * A cheap check that a stored deal can be worked on with this topic: the
+ * shape of the fields every event reads, the topic and version it belongs to,
+ * and a stage the topic knows. It runs before every event; `parseDeal` does
+ * the full check of a deal read from storage.
+ */
+export function checkDeal(topic: CompiledSalesTopic, deal: Deal): DealError | undefined {
+  if (typeof deal !== 'object' || deal === null) return dealError('invalid_deal', { path: '(deal)', detail: 'expected an object' });
+  const problem = shapeProblem(deal);
+  if (problem !== undefined) return dealError('invalid_deal', { path: problem, detail: 'missing or of the wrong type' }, problem);
+  if (deal.topicId !== topic.id || deal.topicVersion !== topic.version) {
+    return dealError('topic_mismatch', { deal: `${deal.topicId}@${deal.topicVersion}`, topic: `${topic.id}@${topic.version}` }, 'topicId');
+  }
+  if (!topic.stages.has(deal.stageId)) return dealError('unknown_stage', { id: deal.stageId }, 'stageId');
+  return undefined;
+}
+
+function shapeProblem(deal: Deal): string | undefined {
+  if (typeof deal.id !== 'string') return 'id';
+  if (typeof deal.topicId !== 'string') return 'topicId';
+  if (typeof deal.clientId !== 'string') return 'clientId';
+  if (typeof deal.stageId !== 'string') return 'stageId';
+  if (!STATUSES.has(deal.status)) return 'status';
+  if (!Number.isSafeInteger(deal.revision) || deal.revision < 0) return 'revision';
+  if (!isTime(deal.openedAt)) return 'openedAt';
+  if (!isTime(deal.stageEnteredAt)) return 'stageEnteredAt';
+  if (!isTime(deal.lastActivityAt)) return 'lastActivityAt';
+  if (!isDeadline(deal.stageDueAt)) return 'stageDueAt';
+  if (!isDeadline(deal.dueAt)) return 'dueAt';
+  if (!isDeadline(deal.idleDueAt)) return 'idleDueAt';
+  if (!Array.isArray(deal.activities)) return 'activities';
+  if (!Array.isArray(deal.history)) return 'history';
+  if (typeof deal.fields !== 'object' || deal.fields === null || Array.isArray(deal.fields)) return 'fields';
+  if (deal.pendingDeadlineChange !== null && typeof deal.pendingDeadlineChange !== 'object') return 'pendingDeadlineChange';
+  return undefined;
+}

@@ -1,0 +1,114 @@
+import type { DealEvent } from './events.js';
+
+/**
+ * Where a deal is in its life: `open` while it moves through stages,
+ * `finished` after a positive finish when the topic closes only on a business
+ * event (S34), and `closed` at the end.
+ */
+export type DealStatus = 'open' | 'finished' | 'closed';
+
+/** How a relationship ended (S12). */
+export type DealResult = 'positive' | 'negative';
+
+/** The kinds of activity a manager plans. Calls and meetings satisfy mandatory planning (S33). */
+export type ActivityKind = 'call' | 'meeting' | 'task';
+
+/** The value of an additional field (S29): dates are `YYYY-MM-DD`, selects hold the option id. */
+export type FieldValue = string | number | boolean;
+
+/**
+ * A planned call, meeting or task of a deal. Completed and cancelled ones leave
+ * the list and stay in the history.
+ */
+export interface PlannedActivity {
+  readonly id: string;
+  readonly kind: ActivityKind;
+  /** The employee who planned it: only they may close it unless the topic allows anyone (S4). */
+  readonly authorId: string;
+  /** When it is planned for, epoch ms. */
+  readonly plannedFor: number;
+}
+
+/** A deadline change waiting for an approver (S25). */
+export interface PendingDeadlineChange {
+  readonly dueAt: number;
+  readonly requestedBy: string;
+  readonly requestedAt: number;
+  readonly reason?: string;
+}
+
+/** The finishing outcome of a deal (S12, S27). */
+export interface DealFinish {
+  readonly outcomeId: string;
+  readonly result: DealResult;
+  readonly kindId?: string;
+  readonly comment?: string;
+  readonly at: number;
+  readonly by: string;
+}
+
+/** What an entry of the history records: the event type, or the opening and migration of the deal. */
+export type HistoryEntryType = 'opened' | 'migrated' | DealEvent['type'];
+
+/**
+ * One accepted change of a deal: who, when, what, from which stage to which.
+ * The optional details say what the event carried.
+ */
+export interface HistoryEntry {
+  readonly type: HistoryEntryType;
+  readonly at: number;
+  readonly by: string;
+  readonly from: string;
+  readonly to: string;
+  readonly status: DealStatus;
+  readonly outcomeId?: string;
+  readonly kindId?: string;
+  readonly comment?: string;
+  readonly activityId?: string;
+  readonly fields?: Readonly<Record<string, FieldValue | null>>;
+  readonly dueAt?: number;
+  readonly businessEvent?: string;
+  readonly reason?: string;
+}
+
+/**
+ * A deal on a sales topic: plain JSON that the host stores as it is. Deadlines
+ * are epoch milliseconds (or `null` when no limit applies) so that a database
+ * can index them and find overdue deals with one query.
+ *
+ * @example
+ * const { deal } = openDeal(compiled, { id: 'd-1', clientId: 'c-1', ownerId: 'u-1', at: Date.parse('2026-01-12T09:00:00Z') });
+ * deal.stageId;   // 'new'
+ * deal.revision;  // 1
+ */
+export interface Deal {
+  readonly id: string;
+  readonly topicId: string;
+  readonly topicVersion: number;
+  readonly clientId: string;
+  readonly ownerId: string;
+  readonly status: DealStatus;
+  /** The current stage; for a finished or closed deal, the stage it finished in. */
+  readonly stageId: string;
+  /** The stage has no outcomes: "negotiations ongoing", left out of reports (S11). */
+  readonly negotiationsOngoing: boolean;
+  readonly openedAt: number;
+  readonly stageEnteredAt: number;
+  /** When the stage's limit runs out (S6). */
+  readonly stageDueAt: number | null;
+  /** When the deal's limit runs out (S24), moved by approved deadline changes (S25). */
+  readonly dueAt: number | null;
+  /** The last activity: an outcome, a planned or completed activity, entering a stage. */
+  readonly lastActivityAt: number;
+  /** When the stage's idle limit runs out without activity. */
+  readonly idleDueAt: number | null;
+  /** The deal's value, for the weighted forecast. */
+  readonly amount: number | null;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  readonly activities: readonly PlannedActivity[];
+  readonly pendingDeadlineChange: PendingDeadlineChange | null;
+  readonly finish: DealFinish | null;
+  readonly history: readonly HistoryEntry[];
+  /** Incremented by every accepted event, for compare-and-set in the host's store. */
+  readonly revision: number;
+}

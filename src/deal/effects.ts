@@ -1,0 +1,50 @@
+import type { CompiledStage } from '../compile/compiled-topic.js';
+import type { Approver, DocumentTemplate } from '../definition/schema.js';
+import type { DealResult } from './deal.js';
+
+/**
+ * Work the host must carry out after an accepted event. The library never
+ * performs I/O: it says what should happen, the host does it (and may do it
+ * in the same database transaction that stores the deal).
+ *
+ * - `removePlannedActivities` (S4): the final contact was recorded and the
+ *   topic lets anyone close planned contacts: remove these other authors'
+ *   planned contacts from the planned-events registry.
+ * - `createSharedAssignment` (S5): attach the client to the team as well.
+ * - `cancelPlannedActivities` (S35): the deal closed and the topic cancels what was still planned.
+ * - `cancelUnpaidInvoices` (S35): the deal closed and the topic cancels its unpaid invoices.
+ * - `suggestDocuments` (S28): the deal entered a stage with document templates.
+ * - `requestApproval` (S25): ask these approvers to decide on a new deadline.
+ * - `dealClosed` (S34): the deal closed with this result.
+ *
+ * @example
+ * for (const effect of result.effects) {
+ *   if (effect.type === 'suggestDocuments') ui.offerTemplates(effect.documents);
+ * }
+ */
+export type Effect =
+  | { readonly type: 'removePlannedActivities'; readonly dealId: string; readonly activityIds: readonly string[]; readonly authorIds: readonly string[] }
+  | { readonly type: 'createSharedAssignment'; readonly dealId: string; readonly clientId: string }
+  | { readonly type: 'cancelPlannedActivities'; readonly dealId: string; readonly activityIds: readonly string[] }
+  | { readonly type: 'cancelUnpaidInvoices'; readonly dealId: string; readonly clientId: string }
+  | { readonly type: 'suggestDocuments'; readonly dealId: string; readonly stageId: string; readonly documents: readonly DocumentTemplate[] }
+  | {
+      readonly type: 'requestApproval';
+      readonly dealId: string;
+      readonly approvers: readonly Approver[];
+      readonly dueAt: number;
+      readonly requestedBy: string;
+    }
+  | { readonly type: 'dealClosed'; readonly dealId: string; readonly result: DealResult };
+
+const NONE: readonly Effect[] = Object.freeze([]);
+
+/**
+ * The effects of a deal entering a stage: its document templates suggested (S28), if it has any.
+ *
+ * @example
+ * documentEffects('d-1', compiled.stages.get('offer')!); // [{ type: 'suggestDocuments', … }]
+ */
+export function documentEffects(dealId: string, stage: CompiledStage): readonly Effect[] {
+  return stage.documents.length === 0 ? NONE : [{ type: 'suggestDocuments', dealId, stageId: stage.id, documents: stage.documents }];
+}

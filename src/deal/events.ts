@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { idSchema } from '../definition/schema.js';
+
+const MAX_TEXT = 10_000;
+const textSchema = z.string().max(MAX_TEXT);
+const timeSchema = z.number().int().min(0).max(8.64e15).describe('Epoch milliseconds.');
+
+/** Who performs an event (S2, S4, S25): plain data from the host. */
+export const actorSchema = z.strictObject({
+  id: z.string().min(1).max(200),
+  roles: z.array(z.string().min(1).max(200)).max(100).optional(),
+  administrator: z.boolean().optional(),
+  crmAccess: z.enum(['none', 'read', 'full']).optional(),
+});
+
+const activityKindSchema = z.enum(['call', 'meeting', 'task']);
+const fieldValueSchema = z.union([z.string().max(MAX_TEXT), z.number(), z.boolean(), z.null()]);
+const fieldValuesSchema = z.record(idSchema, fieldValueSchema);
+const plannedActivitySchema = z.strictObject({ activityId: idSchema, kind: activityKindSchema, plannedFor: timeSchema });
+
+const base = {
+  at: timeSchema.describe('When the event happened.'),
+  actor: actorSchema,
+  expectedRevision: z.number().int().min(0).optional().describe('Reject the event unless the deal has this revision.'),
+};
+
+/** Every event a deal accepts, told apart by `type`. */
+export const dealEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...base,
+    type: z.literal('recordOutcome'),
+    outcomeId: idSchema,
+    kindId: idSchema.optional(),
+    comment: textSchema.optional(),
+    /** The planned contact this outcome records, if any. */
+    activityId: idSchema.optional(),
+    /** The next call or meeting, planned with the outcome (S33). */
+    plan: plannedActivitySchema.optional(),
+    /** Field values set with the outcome, e.g. those the next stage requires. */
+    fields: fieldValuesSchema.optional(),
+  }),
+  z.strictObject({ ...base, type: z.literal('planActivity'), ...plannedActivitySchema.shape }),
+  z.strictObject({ ...base, type: z.literal('completeActivity'), activityId: idSchema, comment: textSchema.optional() }),
+  z.strictObject({ ...base, type: z.literal('cancelActivity'), activityId: idSchema, reason: textSchema.optional() }),
+  z.strictObject({ ...base, type: z.literal('requestDeadlineChange'), dueAt: timeSchema, reason: textSchema.optional() }),
+  z.strictObject({ ...base, type: z.literal('approveDeadlineChange'), comment: textSchema.optional() }),
+  z.strictObject({ ...base, type: z.literal('rejectDeadlineChange'), reason: textSchema.optional() }),
+  z.strictObject({ ...base, type: z.literal('setFields'), fields: fieldValuesSchema }),
+  z.strictObject({ ...base, type: z.literal('reportBusinessEvent'), name: idSchema }),
+  z.strictObject({ ...base, type: z.literal('moveToStage'), stageId: idSchema, reason: textSchema.optional() }),
+]);
+
+/** An event on a deal; see the guide for what each one does. */
+export type DealEvent = z.output<typeof dealEventSchema>;
+/** One event type's shape, e.g. `DealEventOf<'recordOutcome'>`. */
+export type DealEventOf<T extends DealEvent['type']> = Extract<DealEvent, { type: T }>;

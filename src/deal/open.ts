@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { CompiledTopic } from '../compile/compiled-topic.js';
+import { formatPath } from '../definition/issue.js';
+import { idSchema } from '../definition/schema.js';
+import type { Deal } from './deal.js';
+import { dealDeadline, enterStage } from './deadlines.js';
+import { dealError, type DealError } from './errors.js';
+import { actorSchema } from './events.js';
+import { documentEffects, type Effect } from './effects.js';
+import { mergeFields, missingFields } from './fields.js';
+
+const openDealInputSchema = z.strictObject({
+  id: z.string().min(1).max(200),
+  clientId: z.string().min(1).max(200),
+  ownerId: z.string().min(1).max(200),
+  at: z.number().int().min(0).max(8.64e15),
+  actor: actorSchema.optional(),
+  amount: z.number().finite().min(0).nullable().optional(),
+  fields: z.record(idSchema, z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()])).optional(),
+});
+
+/** What a new deal needs: its id, the client, the owner and when it opens (epoch ms). */
+export type OpenDealInput = z.input<typeof openDealInputSchema>;
+
+/** What the host knows around a new deal: the client's other deals on the topic (S32). */
+export interface OpenDealContext {
+  /** The client's deals on this topic that are not closed; others are ignored. */
+  readonly clientDeals?: readonly Deal[];
+}
+
+/** The answer of {@link openDeal}. */
+export type OpenDealResult =
+  | { readonly ok: true; readonly deal: Deal; readonly effects: readonly Effect[] }
+  | { readonly ok: false; readonly error: DealError };
+
+/**
+ * Opens a deal in the first stage of a sales topic (S36), with its deadlines
+ * set: the stage's (S6) and the whole deal's (S24). Refuses a second open
+ * deal for the same client when the topic forbids concurrent deals (S32).
+ * Never throws.
+ *
+ * @example
+ * const opened = openDeal(compiled, { id: 'd-1', clientId: 'c-1', ownerId: 'u-1', at: Date.now() }, { clientDeals: await store.openDealsOf('c-1') });
+ * if (opened.ok) await store.insert(opened.deal);
+ */
+export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: OpenDealContext = {}): OpenDealResult {
+  if (topic.kind !== 'sales') return { ok: false, error: dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }) };
+  const parsed = openDealInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = formatPath(issue?.path ?? []);
+    return { ok: false, error: dealError('invalid_input', { path: path || '(input)', detail: issue?.message ?? '' }, path) };
+  }
+  const { id, clientId, ownerId, at, actor, amount, fields: values } = parsed.data;
+  if (topic.definition.parameters.concurrentDeals === 'forbidden') {
+    const running = context.clientDeals?.find(
+      (deal) => deal.clientId === clientId && deal.topicId === topic.id && deal.status !== 'closed' && deal.id !== id,
+    );
+    if (running !== undefined) return { ok: false, error: dealError('concurrent_deal', { client: clientId, deal: running.id }, 'clientId') };
+  }
+  const merged = mergeFields(topic, {}, values ?? {}, 'fields');
+  if (!merged.ok) return merged;
+  const first = topic.firstStage;
+  const missing = missingFields(first.requiredFields, merged.fields);
+  if (missing.length > 0) return { ok: false, error: dealError('required_fields_missing', { stage: first.id, fields: missing.join(', ') }, 'fields') };
+  const entry = enterStage(topic, first, at);
+  const deal: Deal = {
+    id,
+    topicId: topic.id,
+    topicVersion: topic.version,
+    clientId,
+    ownerId,
+    status: 'open',
+    ...entry,
+    openedAt: at,
+    dueAt: dealDeadline(topic, at),
+    amount: amount ?? null,
+    fields: merged.fields,
+    activities: [],
+    pendingDeadlineChange: null,
+    finish: null,
+    history: [{ type: 'opened', at, by: actor?.id ?? ownerId, from: first.id, to: first.id, status: 'open' }],
+    revision: 1,
+  };
+  return { ok: true, deal, effects: documentEffects(id, first) };
+}

@@ -1,0 +1,61 @@
+import { enqueueActions, setup, type StateMachine } from 'xstate';
+import type { CompiledEventTopic } from '../compile/compiled-topic.js';
+import { cancelEvent, recordEvent, type CancelEventInput, type RecordEventInput, type TopicEvent, type TopicEventResult } from './topic-event.js';
+
+/** The events of an audit or service event's machine. */
+export type TopicEventMachineEvent = ({ readonly type: 'record' } & RecordEventInput) | ({ readonly type: 'cancel' } & CancelEventInput);
+
+/** The machine of one audit or service event (see {@link buildTopicEventMachine}). */
+export type TopicEventMachine = StateMachine<
+  { readonly event: TopicEvent },
+  TopicEventMachineEvent,
+  Record<string, never>,
+  never,
+  never,
+  never,
+  never,
+  string,
+  string,
+  { readonly event: TopicEvent },
+  never,
+  never,
+  Record<string, unknown>,
+  never
+>;
+
+/**
+ * Builds the machine of an audit or service event (S37, S38): `planned`,
+ * then `recorded` or `cancelled` (both final). Guards and actions call
+ * `recordEvent` and `cancelEvent`, so the machine and the functions agree.
+ */
+export function buildTopicEventMachine(topic: CompiledEventTopic): TopicEventMachine {
+  const decide = (event: TopicEvent, message: TopicEventMachineEvent): TopicEventResult => {
+    const { type, ...input } = message;
+    return type === 'record' ? recordEvent(topic, event, input as RecordEventInput) : cancelEvent(topic, event, input as CancelEventInput);
+  };
+  const logic = setup({
+    types: {} as { context: { event: TopicEvent }; events: TopicEventMachineEvent; input: { readonly event: TopicEvent } },
+    guards: { accepted: ({ context, event }) => decide(context.event, event).ok },
+    actions: {
+      commit: enqueueActions(({ context, event, enqueue }) => {
+        const result = decide(context.event, event);
+        if (result.ok) enqueue.assign({ event: result.event });
+      }),
+    },
+  });
+  return logic.createMachine({
+    id: topic.id,
+    context: ({ input }) => ({ event: input.event }),
+    initial: 'planned',
+    states: {
+      planned: {
+        on: {
+          record: { guard: 'accepted', target: 'recorded', actions: 'commit' },
+          cancel: { guard: 'accepted', target: 'cancelled', actions: 'commit' },
+        },
+      },
+      recorded: { type: 'final' },
+      cancelled: { type: 'final' },
+    },
+  }) as unknown as TopicEventMachine;
+}
