@@ -90,3 +90,4 @@ export { buildTopicEventMachine, type TopicEventMachine, type TopicEventMachineE
 // Access.
 export { canEditTopic, DIRECTOR_ROLE, isApprover, type Actor } from './access/permissions.js';
 export { availableOutcomes, type AvailableOutcome } from './deal/available.js';
+export { outcomeEvents, topicPaths, type TopicPath, type TopicPathsOptions } from './compile/paths.js';

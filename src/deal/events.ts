@@ -8,7 +8,7 @@ const timeSchema = z.number().int().min(0).max(8.64e15).describe('Epoch millisec
 /** Who performs an event (S2, S4, S25): plain data from the host. */
 export const actorSchema = z.strictObject({
   id: z.string().min(1).max(200),
-  roles: z.array(z.string().min(1).max(200)).max(100).optional(),
+  roles: z.array(z.string().min(1).max(200)).max(100).readonly().optional(),
   administrator: z.boolean().optional(),
   crmAccess: z.enum(['none', 'read', 'full']).optional(),
 });
