@@ -1,9 +1,8 @@
 import { canEditTopic, isApprover, type Actor } from '../access/permissions.js';
 import type { CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
-import { formatPath } from '../definition/issue.js';
 import type { Deal, DealStatus, HistoryEntry, PlannedActivity } from './deal.js';
 import { enterStage, idleDeadline } from './deadlines.js';
-import { dealError, type DealError } from './errors.js';
+import { dealError, inputError, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
@@ -36,10 +35,7 @@ const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
 export function applyEvent(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyResult {
   if (topic.kind !== 'sales') return reject(dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }));
   const parsed = dealEventSchema.safeParse(event);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return reject(dealError('invalid_event', { path: formatPath(issue?.path ?? []) || '(event)', detail: issue?.message ?? '' }, formatPath(issue?.path ?? [])));
-  }
+  if (!parsed.success) return reject(inputError('invalid_event', parsed.error.issues));
   const checked = checkDeal(topic, deal);
   if (checked !== undefined) return reject(checked);
   const valid = parsed.data;

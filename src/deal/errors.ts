@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { fromZodIssues } from '../definition/zod-issues.js';
+
 /**
  * Why an event or a new deal was rejected. Plain data: a stable `code`, the
  * `rule` it enforces (an S-number of the source documents, or the peer
@@ -71,4 +74,18 @@ const catalogue = {
 export function dealError(code: DealErrorCode, params: Params = {}, path?: string): DealError {
   const entry = catalogue[code];
   return { code, rule: entry.rule, message: entry.text(params), ...(path === undefined ? {} : { path }) };
+}
+
+/**
+ * The error for malformed input, from zod's issues: the path and message of
+ * the first problem.
+ *
+ * @example
+ * const parsed = dealEventSchema.safeParse(event);
+ * if (!parsed.success) return { ok: false, error: inputError('invalid_event', parsed.error.issues) };
+ */
+export function inputError(code: 'invalid_event' | 'invalid_input', issues: readonly z.core.$ZodIssue[]): DealError {
+  const first = fromZodIssues(issues, 'en')[0];
+  const path = first?.path ?? '';
+  return dealError(code, { path: path || '(root)', detail: first?.message ?? 'malformed' }, path);
 }

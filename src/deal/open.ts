@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
-import { formatPath } from '../definition/issue.js';
 import { idSchema } from '../definition/schema.js';
 import type { Deal } from './deal.js';
 import { dealDeadline, enterStage } from './deadlines.js';
-import { dealError, type DealError } from './errors.js';
+import { dealError, inputError, type DealError } from './errors.js';
 import { actorSchema } from './events.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
@@ -46,11 +45,7 @@ export type OpenDealResult =
 export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: OpenDealContext = {}): OpenDealResult {
   if (topic.kind !== 'sales') return { ok: false, error: dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }) };
   const parsed = openDealInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = formatPath(issue?.path ?? []);
-    return { ok: false, error: dealError('invalid_input', { path: path || '(input)', detail: issue?.message ?? '' }, path) };
-  }
+  if (!parsed.success) return { ok: false, error: inputError('invalid_input', parsed.error.issues) };
   const { id, clientId, ownerId, at, actor, amount, fields: values } = parsed.data;
   if (topic.definition.parameters.concurrentDeals === 'forbidden') {
     const running = context.clientDeals?.find(

@@ -1,9 +1,8 @@
-import type { z } from 'zod';
 import ru from 'zod/v4/locales/ru.js';
-import { formatPath, issueValue, TopicValidationError, type Locale, type TopicIssue } from './issue.js';
+import { TopicValidationError, type Locale, type TopicIssue } from './issue.js';
 import { lintTopic } from './lint.js';
-import { message } from './messages.js';
 import { topicSchema, type TopicDefinition } from './schema.js';
+import { fromZodIssues } from './zod-issues.js';
 
 /** Options of {@link parseTopic} and {@link safeParseTopic}. */
 export interface ParseOptions {
@@ -32,7 +31,7 @@ const russian = ru().localeError;
 export function safeParseTopic(input: unknown, options: ParseOptions = {}): ParseResult {
   const locale = options.locale ?? 'en';
   const parsed = topicSchema.safeParse(input, { reportInput: true, ...(locale === 'ru' ? { error: russian } : {}) });
-  if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, [], locale) };
+  if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, locale) };
   const findings = lintTopic(parsed.data, { locale });
   const errors = findings.filter((issue) => issue.severity === 'error');
   if (errors.length > 0 && options.lint !== false) return { ok: false, issues: findings };
@@ -50,56 +49,4 @@ export function parseTopic(input: unknown, options: ParseOptions = {}): TopicDef
   const result = safeParseTopic(input, options);
   if (!result.ok) throw new TopicValidationError(result.issues);
   return result.topic;
-}
-
-function fromZodIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[], locale: Locale): TopicIssue[] {
-  return issues.flatMap((issue) => fromZodIssue(issue, [...prefix, ...issue.path], locale));
-}
-
-function fromZodIssue(issue: z.core.$ZodIssue, path: PropertyKey[], locale: Locale): TopicIssue[] {
-  const error = (code: string, text: string, value?: unknown, at: PropertyKey[] = path): TopicIssue => {
-    const kept = issueValue(value);
-    return { severity: 'error', code, path: formatPath(at), message: text, ...(kept === undefined ? {} : { value: kept }) };
-  };
-  switch (issue.code) {
-    case 'invalid_union': {
-      if (issue.errors.length === 0) {
-        // A discriminated union whose discriminator matched nothing: the path names the discriminator.
-        const value = valueAt(issue.input, path.at(-1));
-        if (path.length === 1 && path[0] === 'kind') return [error('invalid_kind', message('invalid_kind', locale) ?? issue.message, value)];
-        // zod's own text is English-only ("Invalid discriminator value") or, in Russian, names no options.
-        const options = 'options' in issue && issue.options !== undefined ? issue.options.map((option) => JSON.stringify(option)).join(' | ') : undefined;
-        if (options === undefined) return [error('invalid_value', issue.message, value)];
-        if (value === undefined) return [error('required', message('required', locale, { options }) ?? issue.message)];
-        return [error('invalid_value', message('invalid_value', locale, { options }) ?? issue.message, value)];
-      }
-      // Report the branch that came closest: the one with the fewest issues.
-      const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
-      return fromZodIssues(closest, path, locale);
-    }
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => error('unknown_key', message('unknown_key', locale, { key }) ?? issue.message, undefined, [...path, key]));
-    case 'invalid_type':
-      if (issue.input === undefined) {
-        return [error('required', message('required', locale, { expected: issue.expected }) ?? issue.message)];
-      }
-      return [error(issue.code, issue.message, issue.input)];
-    case 'invalid_value':
-      // zod reports a missing enum property as a wrong value; a missing property is `required` everywhere else.
-      if (issue.input === undefined) {
-        const options = issue.values.map((option) => JSON.stringify(option)).join(' | ');
-        return [error('required', message('required', locale, { options }) ?? issue.message)];
-      }
-      return [error(issue.code, issue.message, issue.input)];
-    default: {
-      const custom = (issue as { params?: { code?: unknown } }).params?.code;
-      if (typeof custom === 'string') return [error(custom, message(custom, locale) ?? issue.message, issue.input)];
-      return [error(issue.code, issue.message, issue.input)];
-    }
-  }
-}
-
-function valueAt(input: unknown, key: PropertyKey | undefined): unknown {
-  if (typeof input !== 'object' || input === null || key === undefined) return undefined;
-  return Object.hasOwn(input, key) ? (input as Record<PropertyKey, unknown>)[key] : undefined;
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
-import { formatPath } from '../definition/issue.js';
 import { idSchema } from '../definition/schema.js';
-import { dealError, type DealError } from '../deal/errors.js';
+import { dealError, inputError, type DealError } from '../deal/errors.js';
 import { actorSchema } from '../deal/events.js';
 
 /** Where an audit or service event is: planned, then recorded or cancelled (S37, S38). */
@@ -52,11 +51,7 @@ export type TopicEventResult = { readonly ok: true; readonly event: TopicEvent }
 
 const fail = (error: DealError): TopicEventResult => ({ ok: false, error });
 
-function malformed(issues: readonly z.core.$ZodIssue[]): TopicEventResult {
-  const issue = issues[0];
-  const path = formatPath(issue?.path ?? []);
-  return fail(dealError('invalid_event', { path: path || '(event)', detail: issue?.message ?? '' }, path));
-}
+const malformed = (issues: readonly z.core.$ZodIssue[]): TopicEventResult => fail(inputError('invalid_event', issues));
 
 /**
  * Plans an event on an audit or service topic (S37, S38).

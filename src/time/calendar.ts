@@ -39,12 +39,17 @@
  *    the result of step 3 (or from `start`), starting at the next working
  *    interval when that point is outside working time. When the time runs out
  *    exactly at the end of an interval, the result is that end, not the next
- *    morning.
+ *    morning. Working time is elapsed time: a whole working day of 23 hours
+ *    (spring forward) holds 23 hours.
  * 5. A duration of zero returns `start` unchanged, even outside working time.
- *    Negative or non-numeric parts count as zero and fractional days are
- *    rounded down. The result is never before `start`, the search is bounded,
+ *    A negative (or `NaN`) day count or time part counts as zero, and a
+ *    fractional day count is rounded down. The result is never before `start`, the search is bounded,
  *    and nothing throws once the calendar is compiled. A `start` outside the
  *    range of `Date` falls back to calendar time.
+ *
+ * The compiled calendar caches the facts of each local date it meets (where
+ * the date starts and ends, and its offset change if any); the cache is
+ * internal, bounded, and never changes an answer.
  *
  * @module
  */
@@ -335,7 +340,7 @@ function parseDate(text: string): number {
  * The facts of one local date. The date runs over the instants
  * `[start, end)`; its UTC offset is `before` until `shiftAt` and `after` from
  * then on (`shiftAt === end` when the offset does not change during the day).
- * Time zones change their offset at most once a day.
+ * This assumes a zone changes its offset at most once within one local date.
  */
 interface LocalDay {
   readonly start: number;
@@ -386,7 +391,8 @@ function createClock(timeZone: string): TimeZoneClock {
     } else {
       const end = days.get(day + 1)?.start ?? resolveWall(midnight + DAY);
       const after = offsetAt(end - 1);
-      const shiftAt = after === before ? end : shiftBetween(start, end - 1, after);
+      // A date skipped whole (Pacific/Apia, 2011-12-30) is empty: start === end.
+      const shiftAt = after === before || end <= start ? end : shiftBetween(start, end - 1, after);
       facts = { start, end, shiftAt, before, after };
     }
     days.set(day, facts);

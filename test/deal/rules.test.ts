@@ -1,0 +1,404 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyEvent,
+  availableOutcomes,
+  compileTopic,
+  openDeal,
+  standardTopic,
+  type Deal,
+  type DealEvent,
+} from '../../src/index.js';
+import { deepFreeze } from '../../src/util/deep-freeze.js';
+import { accepted, admin, colleague, DAY, director, HOUR, manager, MONDAY, open, rejected, standard, standardWith } from '../support.js';
+
+const parameters = (changes: Record<string, unknown>) => ({ parameters: { ...standardTopic.parameters, ...changes } });
+const outcome = (outcomeId: string, at: number, extra: Partial<DealEvent> = {}): DealEvent =>
+  ({ type: 'recordOutcome', outcomeId, at, actor: manager, ...extra }) as DealEvent;
+
+describe('deals on sales topics', () => {
+  it('S36: a deal opens in the first stage with its deadlines (S6, S24) and one history entry', () => {
+    const topic = standard();
+    const deal = open(topic);
+    expect(deal).toMatchObject({
+      topicId: 'standard',
+      topicVersion: 1,
+      status: 'open',
+      stageId: 'new',
+      openedAt: MONDAY,
+      stageEnteredAt: MONDAY,
+      stageDueAt: MONDAY + DAY, // "new" has P1D
+      dueAt: MONDAY + 30 * DAY, // the topic has P30D
+      idleDueAt: null,
+      revision: 1,
+      negotiationsOngoing: false,
+    });
+    expect(deal.history).toEqual([{ type: 'opened', at: MONDAY, by: manager.id, from: 'new', to: 'new', status: 'open' }]);
+    expect(JSON.parse(JSON.stringify(deal))).toEqual(deal);
+  });
+
+  it('S36–S38: deals exist on sales topics only', () => {
+    const audit = compileTopic({ id: 'audit', name: 'Audit', kind: 'audit' });
+    const result = openDeal(audit, { id: 'd', clientId: 'c', ownerId: 'u', at: MONDAY });
+    expect(result).toMatchObject({ ok: false, error: { code: 'not_a_sales_topic' } });
+  });
+
+  it('S32: a second open deal for the same client is refused when concurrent deals are forbidden', () => {
+    const forbidden = standard();
+    const first = open(forbidden);
+    const second = openDeal(forbidden, { id: 'deal-2', clientId: 'client-1', ownerId: manager.id, at: MONDAY }, { clientDeals: [first] });
+    expect(second).toMatchObject({ ok: false, error: { code: 'concurrent_deal', rule: 'S32', path: 'clientId' } });
+    const otherClient = openDeal(forbidden, { id: 'deal-3', clientId: 'client-2', ownerId: manager.id, at: MONDAY }, { clientDeals: [first] });
+    expect(otherClient.ok).toBe(true);
+    const closedFirst = { ...first, status: 'closed' as const };
+    expect(openDeal(forbidden, { id: 'deal-2', clientId: 'client-1', ownerId: manager.id, at: MONDAY }, { clientDeals: [closedFirst] }).ok).toBe(true);
+    const allowed = standardWith(parameters({ concurrentDeals: 'allowed' }));
+    expect(openDeal(allowed, { id: 'deal-2', clientId: 'client-1', ownerId: manager.id, at: MONDAY }, { clientDeals: [first] }).ok).toBe(true);
+  });
+
+  it('S8: only the outcomes of the current stage and the global ones may be recorded', () => {
+    const topic = standard();
+    const deal = open(topic);
+    expect(rejected(applyEvent(topic, deal, outcome('interested', MONDAY + HOUR)))).toMatchObject({ code: 'unknown_outcome', rule: 'S8', path: 'outcomeId' });
+    expect(accepted(applyEvent(topic, deal, outcome('qualified', MONDAY + HOUR))).deal.stageId).toBe('acquaintance');
+    expect(accepted(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))).deal.status).toBe('closed');
+  });
+
+  it('S6, S9, S10: a move restarts the stage clock, a cyclic outcome keeps it unless it says otherwise', () => {
+    const topic = standard();
+    let deal = accepted(applyEvent(topic, open(topic), outcome('qualified', MONDAY + HOUR))).deal;
+    expect(deal).toMatchObject({ stageEnteredAt: MONDAY + HOUR, stageDueAt: MONDAY + HOUR + 2 * DAY });
+    deal = accepted(applyEvent(topic, deal, outcome('no-answer', MONDAY + 5 * HOUR))).deal;
+    expect(deal).toMatchObject({ stageId: 'acquaintance', stageEnteredAt: MONDAY + HOUR, stageDueAt: MONDAY + HOUR + 2 * DAY, lastActivityAt: MONDAY + 5 * HOUR });
+    deal = accepted(applyEvent(topic, deal, outcome('interested', MONDAY + DAY))).deal;
+    // "revise" is cyclic with restartsStageClock: the offer gets its three days again.
+    deal = accepted(applyEvent(topic, deal, outcome('revise', MONDAY + 2 * DAY, { comment: 'New prices' }))).deal;
+    expect(deal).toMatchObject({ stageId: 'offer', stageEnteredAt: MONDAY + 2 * DAY, stageDueAt: MONDAY + 5 * DAY });
+  });
+
+  it('S11: a deal in a stage without outcomes is marked "negotiations ongoing"', () => {
+    const topic = standardWith({
+      stages: [
+        { id: 'talks', name: 'Переговоры' },
+        { id: 'done', name: 'Итог', outcomes: [{ id: 'won', name: 'Выиграли', finish: 'positive' }] },
+      ],
+      documents: [],
+      globalOutcomes: [
+        { id: 'refused', name: 'Отказ', finish: 'negative' },
+        { id: 'to-done', name: 'К итогу', to: 'done' },
+      ],
+    });
+    const deal = open(topic);
+    expect(deal.negotiationsOngoing).toBe(true);
+    const moved = accepted(applyEvent(topic, deal, outcome('to-done', MONDAY + HOUR))).deal;
+    expect(moved.negotiationsOngoing).toBe(false);
+  });
+
+  it('S12: finishing outcomes end the deal positively or negatively, and a finished deal takes no more outcomes', () => {
+    const topic = standard();
+    const lost = accepted(applyEvent(topic, open(topic), outcome('refused', MONDAY + HOUR, { kindId: 'too-expensive' }))).deal;
+    expect(lost).toMatchObject({ status: 'closed', finish: { outcomeId: 'refused', result: 'negative', kindId: 'too-expensive', at: MONDAY + HOUR, by: manager.id } });
+    expect(rejected(applyEvent(topic, lost, outcome('qualified', MONDAY + 2 * HOUR)))).toMatchObject({ code: 'deal_closed' });
+  });
+
+  it('S27: outcome kinds must fit the outcome, and kinds or outcomes may require a comment', () => {
+    const topic = standard();
+    const deal = open(topic);
+    expect(rejected(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR)))).toMatchObject({ code: 'kind_required', path: 'kindId' });
+    expect(rejected(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'nope' })))).toMatchObject({ code: 'kind_not_allowed', path: 'kindId' });
+    expect(rejected(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'competitor' })))).toMatchObject({ code: 'comment_required', path: 'comment' });
+    expect(rejected(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'competitor', comment: '   ' })))).toMatchObject({ code: 'comment_required' });
+    const lost = accepted(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'competitor', comment: 'Went to a rival' }))).deal;
+    expect(lost.finish).toMatchObject({ kindId: 'competitor', comment: 'Went to a rival' });
+    expect(lost.history.at(-1)).toMatchObject({ type: 'recordOutcome', outcomeId: 'refused', kindId: 'competitor', comment: 'Went to a rival', from: 'new', to: 'new', status: 'closed' });
+
+    const positiveKind = standardWith({ outcomeKinds: [...standardTopic.outcomeKinds, { id: 'happy', name: 'Доволен', polarity: 'positive' }] });
+    expect(rejected(applyEvent(positiveKind, open(positiveKind), outcome('refused', MONDAY + HOUR, { kindId: 'happy' })))).toMatchObject({ code: 'kind_not_allowed' });
+  });
+
+  it('S28: entering a stage suggests its document templates', () => {
+    const topic = standard();
+    let deal = accepted(applyEvent(topic, open(topic), outcome('qualified', MONDAY + HOUR))).deal;
+    const entered = accepted(applyEvent(topic, deal, outcome('interested', MONDAY + 2 * HOUR)));
+    expect(entered.effects).toEqual([{ type: 'suggestDocuments', dealId: 'deal-1', stageId: 'offer', documents: [standardTopic.documents[0]] }]);
+    deal = entered.deal;
+    expect(accepted(applyEvent(topic, deal, outcome('revise', MONDAY + 3 * HOUR, { comment: 'x' }))).effects).toEqual([]);
+  });
+
+  it('S29: field values are checked against their types; null clears a field', () => {
+    const topic = standardWith({
+      fields: [
+        { id: 'date', name: 'Дата', type: 'date' },
+        { id: 'text', name: 'Текст', type: 'text', maxLength: 5 },
+        { id: 'count', name: 'Число', type: 'number', min: 1, max: 10 },
+        { id: 'flag', name: 'Флаг', type: 'boolean' },
+        { id: 'mode', name: 'Режим', type: 'select', options: [{ id: 'road', name: 'Авто' }] },
+      ],
+    });
+    const deal = open(topic);
+    const set = (fields: Record<string, unknown>) => applyEvent(topic, deal, { type: 'setFields', fields, at: MONDAY + HOUR, actor: manager } as DealEvent);
+    const good = accepted(set({ date: '2026-02-28', text: 'abc', count: 3, flag: false, mode: 'road' })).deal;
+    expect(good.fields).toEqual({ date: '2026-02-28', text: 'abc', count: 3, flag: false, mode: 'road' });
+    expect(rejected(set({ date: '2026-02-30' }))).toMatchObject({ code: 'invalid_field_value', rule: 'S29', path: 'fields.date' });
+    expect(rejected(set({ text: 'too long' }))).toMatchObject({ code: 'invalid_field_value', path: 'fields.text' });
+    expect(rejected(set({ count: 11 }))).toMatchObject({ code: 'invalid_field_value', path: 'fields.count' });
+    expect(rejected(set({ count: '3' }))).toMatchObject({ code: 'invalid_field_value', path: 'fields.count' });
+    expect(rejected(set({ flag: 'yes' }))).toMatchObject({ code: 'invalid_field_value', path: 'fields.flag' });
+    expect(rejected(set({ mode: 'air' }))).toMatchObject({ code: 'invalid_field_value', path: 'fields.mode' });
+    expect(rejected(set({ colour: 'red' }))).toMatchObject({ code: 'unknown_field', path: 'fields.colour' });
+    const cleared = accepted(applyEvent(topic, good, { type: 'setFields', fields: { text: null }, at: MONDAY + 2 * HOUR, actor: manager })).deal;
+    expect(cleared.fields).not.toHaveProperty('text');
+  });
+
+  it('requires the fields a stage needs before a deal enters it (HubSpot, Pipedrive, Bitrix24)', () => {
+    const stages = structuredClone(standardTopic.stages).map((stage) => (stage.id === 'acquaintance' ? { ...stage, requiredFields: ['carrier'] } : stage));
+    const topic = standardWith({ stages });
+    const deal = open(topic);
+    expect(rejected(applyEvent(topic, deal, outcome('qualified', MONDAY + HOUR)))).toMatchObject({ code: 'required_fields_missing', path: 'fields' });
+    expect(accepted(applyEvent(topic, deal, outcome('qualified', MONDAY + HOUR, { fields: { carrier: 'ПЭК' } }))).deal).toMatchObject({
+      stageId: 'acquaintance',
+      fields: { carrier: 'ПЭК' },
+    });
+  });
+
+  describe('S33: mandatory planning', () => {
+    const topic = standardWith(parameters({ planning: 'mandatory' }));
+
+    it('rejects a continuing outcome without a call or meeting planned after it', () => {
+      const deal = open(topic);
+      expect(rejected(applyEvent(topic, deal, outcome('qualified', MONDAY + HOUR)))).toMatchObject({ code: 'planning_required', rule: 'S33' });
+      const task = accepted(applyEvent(topic, deal, { type: 'planActivity', activityId: 't', kind: 'task', plannedFor: MONDAY + DAY, at: MONDAY, actor: manager })).deal;
+      expect(rejected(applyEvent(topic, task, outcome('qualified', MONDAY + HOUR)))).toMatchObject({ code: 'planning_required' });
+      const call = accepted(applyEvent(topic, deal, { type: 'planActivity', activityId: 'c', kind: 'call', plannedFor: MONDAY + 2 * HOUR, at: MONDAY, actor: manager })).deal;
+      expect(accepted(applyEvent(topic, call, outcome('qualified', MONDAY + HOUR))).deal.stageId).toBe('acquaintance');
+      // The planned call is not "next" any more once its time has passed.
+      expect(rejected(applyEvent(topic, call, outcome('qualified', MONDAY + 3 * HOUR)))).toMatchObject({ code: 'planning_required' });
+      // Recording the planned call itself leaves nothing planned.
+      expect(rejected(applyEvent(topic, call, outcome('qualified', MONDAY + HOUR, { activityId: 'c' })))).toMatchObject({ code: 'planning_required' });
+    });
+
+    it('accepts the next contact planned in the same event, and finishing outcomes without one', () => {
+      const deal = open(topic);
+      const planned = accepted(applyEvent(topic, deal, outcome('qualified', MONDAY + HOUR, { plan: { activityId: 'c', kind: 'meeting', plannedFor: MONDAY + DAY } })));
+      expect(planned.deal.activities).toEqual([{ id: 'c', kind: 'meeting', authorId: manager.id, plannedFor: MONDAY + DAY }]);
+      expect(accepted(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))).deal.status).toBe('closed');
+      expect(rejected(applyEvent(topic, deal, outcome('qualified', MONDAY + HOUR, { plan: { activityId: 'c', kind: 'call', plannedFor: MONDAY } })))).toMatchObject({
+        code: 'activity_in_past',
+        path: 'plan.plannedFor',
+      });
+    });
+
+    it('lists outcomes for the screen with the planning error on continuing ones', () => {
+      const options = availableOutcomes(topic, open(topic), MONDAY + HOUR, manager);
+      expect(options.map((option) => [option.id, option.allowed, option.error?.code])).toEqual([
+        ['qualified', false, 'planning_required'],
+        ['refused', true, undefined],
+      ]);
+      expect(options[1]).toMatchObject({ global: true, finish: 'negative', kindRequired: true });
+      expect(options[1]?.kinds.map((kind) => kind.id)).toEqual(['too-expensive', 'competitor', 'no-need', 'unreachable', 'other']);
+    });
+  });
+
+  describe('S4: planned contacts of other employees', () => {
+    const planned = (topicChanges: Record<string, unknown>) => {
+      const topic = standardWith(topicChanges);
+      const deal = accepted(applyEvent(topic, open(topic), { type: 'planActivity', activityId: 'call', kind: 'call', plannedFor: MONDAY + DAY, at: MONDAY, actor: manager })).deal;
+      return { topic, deal };
+    };
+
+    it('with "author-only", only the author closes a planned contact', () => {
+      const { topic, deal } = planned(parameters({ plannedContacts: 'author-only' }));
+      for (const type of ['completeActivity', 'cancelActivity'] as const) {
+        expect(rejected(applyEvent(topic, deal, { type, activityId: 'call', at: MONDAY + HOUR, actor: colleague }))).toMatchObject({
+          code: 'not_activity_author',
+          rule: 'S4',
+        });
+        expect(accepted(applyEvent(topic, deal, { type, activityId: 'call', at: MONDAY + HOUR, actor: manager })).deal.activities).toEqual([]);
+      }
+      expect(rejected(applyEvent(topic, deal, outcome('qualified', MONDAY + HOUR, { actor: colleague, activityId: 'call' })))).toMatchObject({ code: 'not_activity_author' });
+      // The final contact of another employee leaves the author's contacts alone (S35 decides after close).
+      const lost = accepted(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { actor: colleague, kindId: 'no-need' })));
+      expect(lost.effects.map((effect) => effect.type)).not.toContain('removePlannedActivities');
+    });
+
+    it('with "anyone", anybody closes it, and the final contact removes the other authors\' contacts', () => {
+      const { topic, deal } = planned(parameters({ plannedContacts: 'anyone', afterClose: { plannedActivities: 'keep', unpaidInvoices: 'keep' } }));
+      expect(accepted(applyEvent(topic, deal, { type: 'completeActivity', activityId: 'call', at: MONDAY + HOUR, actor: colleague })).deal.activities).toEqual([]);
+      const lost = accepted(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { actor: colleague, kindId: 'no-need' })));
+      expect(lost.effects[0]).toEqual({ type: 'removePlannedActivities', dealId: 'deal-1', activityIds: ['call'], authorIds: [manager.id] });
+      expect(lost.deal.activities).toEqual([]);
+    });
+
+    it('rejects unknown and duplicate activities', () => {
+      const { topic, deal } = planned({});
+      expect(rejected(applyEvent(topic, deal, { type: 'completeActivity', activityId: 'nope', at: MONDAY + HOUR, actor: manager }))).toMatchObject({ code: 'unknown_activity' });
+      expect(rejected(applyEvent(topic, deal, { type: 'planActivity', activityId: 'call', kind: 'call', plannedFor: MONDAY + DAY, at: MONDAY, actor: manager }))).toMatchObject({
+        code: 'duplicate_activity',
+      });
+    });
+  });
+
+  it('S5: a shared client assignment is created on the final contact only when the topic says so', () => {
+    const off = standard();
+    expect(accepted(applyEvent(off, open(off), outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))).effects.map((effect) => effect.type)).not.toContain('createSharedAssignment');
+    const on = standardWith(parameters({ sharedAssignmentOnFinish: true }));
+    expect(accepted(applyEvent(on, open(on), outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))).effects).toContainEqual({
+      type: 'createSharedAssignment',
+      dealId: 'deal-1',
+      clientId: 'client-1',
+    });
+  });
+
+  describe('S25: deadline changes', () => {
+    it('are applied at once when no approval is needed', () => {
+      const topic = standardWith({ deadlineChange: { approval: 'none', approvers: [] } });
+      const moved = accepted(applyEvent(topic, open(topic), { type: 'requestDeadlineChange', dueAt: MONDAY + 40 * DAY, at: MONDAY + HOUR, actor: manager }));
+      expect(moved.deal).toMatchObject({ dueAt: MONDAY + 40 * DAY, pendingDeadlineChange: null });
+      expect(moved.effects).toEqual([]);
+    });
+
+    it('wait for a listed approver, by role or by user, who may approve or reject', () => {
+      const topic = standardWith({ deadlineChange: { approval: 'required', approvers: [{ userId: 'ceo' }] } });
+      const deal = open(topic);
+      expect(rejected(applyEvent(topic, deal, { type: 'approveDeadlineChange', at: MONDAY + HOUR, actor: { id: 'ceo' } }))).toMatchObject({ code: 'no_pending_deadline_change' });
+      expect(rejected(applyEvent(topic, deal, { type: 'requestDeadlineChange', dueAt: MONDAY, at: MONDAY + HOUR, actor: manager }))).toMatchObject({
+        code: 'invalid_deadline',
+        path: 'dueAt',
+      });
+      const pending = accepted(applyEvent(topic, deal, { type: 'requestDeadlineChange', dueAt: MONDAY + 40 * DAY, at: MONDAY + HOUR, actor: manager })).deal;
+      expect(rejected(applyEvent(topic, pending, { type: 'requestDeadlineChange', dueAt: MONDAY + 50 * DAY, at: MONDAY + HOUR, actor: manager }))).toMatchObject({
+        code: 'deadline_change_pending',
+      });
+      expect(rejected(applyEvent(topic, pending, { type: 'approveDeadlineChange', at: MONDAY + HOUR, actor: director }))).toMatchObject({ code: 'not_an_approver' });
+      const refused = accepted(applyEvent(topic, pending, { type: 'rejectDeadlineChange', reason: 'No', at: MONDAY + HOUR, actor: { id: 'ceo' } })).deal;
+      expect(refused).toMatchObject({ dueAt: MONDAY + 30 * DAY, pendingDeadlineChange: null });
+      const approved = accepted(applyEvent(topic, pending, { type: 'approveDeadlineChange', at: MONDAY + HOUR, actor: { id: 'ceo' } })).deal;
+      expect(approved).toMatchObject({ dueAt: MONDAY + 40 * DAY, pendingDeadlineChange: null });
+    });
+  });
+
+  describe('S34, S35: closing', () => {
+    const toShipment = (topic: ReturnType<typeof standard>, deal: Deal): Deal =>
+      ['qualified', 'interested', 'accepted', 'paid'].reduce((current, id, index) => accepted(applyEvent(topic, current, outcome(id, MONDAY + (index + 1) * HOUR))).deal, deal);
+
+    it('a positive finish waits for the business event when the topic closes on one', () => {
+      const topic = standardWith(parameters({ closeOn: { on: 'business-event', events: ['goods-shipped'] } }));
+      const deal = toShipment(topic, open(topic));
+      expect(rejected(applyEvent(topic, deal, { type: 'reportBusinessEvent', name: 'goods-shipped', at: MONDAY + 5 * HOUR, actor: manager }))).toMatchObject({
+        code: 'unexpected_business_event',
+      });
+      const won = accepted(applyEvent(topic, deal, outcome('shipped', MONDAY + 5 * HOUR)));
+      expect(won.deal.status).toBe('finished');
+      expect(won.effects.map((effect) => effect.type)).not.toContain('dealClosed');
+      expect(rejected(applyEvent(topic, won.deal, outcome('refused', MONDAY + 6 * HOUR, { kindId: 'no-need' })))).toMatchObject({ code: 'deal_finished' });
+      expect(rejected(applyEvent(topic, won.deal, { type: 'reportBusinessEvent', name: 'invoice-paid', at: MONDAY + 6 * HOUR, actor: manager }))).toMatchObject({
+        code: 'unexpected_business_event',
+        path: 'name',
+      });
+      const closed = accepted(applyEvent(topic, won.deal, { type: 'reportBusinessEvent', name: 'goods-shipped', at: MONDAY + 6 * HOUR, actor: manager }));
+      expect(closed.deal.status).toBe('closed');
+      expect(closed.effects).toContainEqual({ type: 'dealClosed', dealId: 'deal-1', result: 'positive' });
+      expect(closed.deal.history.at(-1)).toMatchObject({ type: 'reportBusinessEvent', businessEvent: 'goods-shipped', status: 'closed' });
+    });
+
+    it('a negative finish closes at once even when the topic closes on a business event', () => {
+      const topic = standardWith(parameters({ closeOn: { on: 'business-event', events: ['invoice-paid'] } }));
+      expect(accepted(applyEvent(topic, open(topic), outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))).deal.status).toBe('closed');
+    });
+
+    it('S35: kept planned activities can still be completed after close; nothing else can change', () => {
+      const topic = standardWith(parameters({ afterClose: { plannedActivities: 'keep', unpaidInvoices: 'keep' } }));
+      const planned = accepted(applyEvent(topic, open(topic), { type: 'planActivity', activityId: 'call', kind: 'call', plannedFor: MONDAY + DAY, at: MONDAY, actor: manager })).deal;
+      const closed = accepted(applyEvent(topic, planned, outcome('refused', MONDAY + HOUR, { kindId: 'no-need' })));
+      expect(closed.deal.activities).toHaveLength(1);
+      expect(closed.effects).toEqual([{ type: 'dealClosed', dealId: 'deal-1', result: 'negative' }]);
+      expect(accepted(applyEvent(topic, closed.deal, { type: 'completeActivity', activityId: 'call', at: MONDAY + DAY, actor: manager })).deal.activities).toEqual([]);
+      expect(rejected(applyEvent(topic, closed.deal, { type: 'setFields', fields: { carrier: 'x' }, at: MONDAY + DAY, actor: manager }))).toMatchObject({ code: 'deal_closed' });
+      const cancelling = standard();
+      const cancelled = accepted(applyEvent(cancelling, { ...planned }, outcome('refused', MONDAY + HOUR, { kindId: 'no-need' })));
+      expect(cancelled.effects.map((effect) => effect.type)).toEqual(['cancelPlannedActivities', 'cancelUnpaidInvoices', 'dealClosed']);
+      expect(rejected(applyEvent(cancelling, cancelled.deal, { type: 'completeActivity', activityId: 'call', at: MONDAY + DAY, actor: manager }))).toMatchObject({
+        code: 'deal_closed',
+      });
+    });
+  });
+
+  describe('S2: the privileged move', () => {
+    it('is refused to a manager and allowed to a director, an administrator or full CRM access', () => {
+      const topic = standard();
+      const deal = open(topic);
+      const move = (actor: object) => applyEvent(topic, deal, { type: 'moveToStage', stageId: 'payment', at: MONDAY + HOUR, actor } as DealEvent);
+      expect(rejected(move(manager))).toMatchObject({ code: 'not_permitted', rule: 'S2' });
+      expect(rejected(move({ id: 'x', crmAccess: 'read' }))).toMatchObject({ code: 'not_permitted' });
+      for (const actor of [director, admin, { id: 'y', crmAccess: 'full' }]) {
+        const moved = accepted(move(actor));
+        expect(moved.deal).toMatchObject({ stageId: 'payment', stageEnteredAt: MONDAY + HOUR, stageDueAt: MONDAY + HOUR + 5 * DAY });
+        expect(moved.deal.history.at(-1)).toMatchObject({ type: 'moveToStage', from: 'new', to: 'payment', by: actor.id });
+        expect(moved.effects).toEqual([expect.objectContaining({ type: 'suggestDocuments', stageId: 'payment' })]);
+      }
+      expect(rejected(applyEvent(topic, deal, { type: 'moveToStage', stageId: 'nowhere', at: MONDAY + HOUR, actor: director }))).toMatchObject({ code: 'unknown_stage' });
+    });
+
+    it('reopens a closed deal, and nothing else does', () => {
+      const topic = standard();
+      const lost = accepted(applyEvent(topic, open(topic), outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))).deal;
+      const reopened = accepted(applyEvent(topic, lost, { type: 'moveToStage', stageId: 'offer', reason: 'Client came back', at: MONDAY + DAY, actor: director })).deal;
+      expect(reopened).toMatchObject({ status: 'open', stageId: 'offer', finish: null });
+      expect(reopened.history.at(-1)).toMatchObject({ reason: 'Client came back', status: 'open' });
+    });
+  });
+
+  describe('rejections lose nothing', () => {
+    const topic = standard();
+    const deal = deepFreeze(open(topic));
+
+    it('returns the typed error and leaves the frozen deal as it was', () => {
+      const before = structuredClone(deal);
+      const result = applyEvent(topic, deal, outcome('nope', MONDAY + HOUR));
+      expect(result.ok).toBe(false);
+      expect(deal).toEqual(before);
+    });
+
+    it('every acceptance adds one history entry and one revision', () => {
+      const next = accepted(applyEvent(topic, deal, { type: 'setFields', fields: { carrier: 'СДЭК' }, at: MONDAY + HOUR, actor: manager })).deal;
+      expect(next.revision).toBe(deal.revision + 1);
+      expect(next.history).toHaveLength(deal.history.length + 1);
+      expect(next.history.slice(0, -1)).toEqual(deal.history);
+      expect(next.history.at(-1)).toEqual({ type: 'setFields', at: MONDAY + HOUR, by: manager.id, from: 'new', to: 'new', status: 'open', fields: { carrier: 'СДЭК' } });
+    });
+
+    it('compare-and-set: a stale expected revision is rejected', () => {
+      expect(rejected(applyEvent(topic, deal, { type: 'setFields', fields: {}, at: MONDAY, actor: manager, expectedRevision: 7 }))).toMatchObject({
+        code: 'stale_revision',
+        path: 'expectedRevision',
+      });
+      expect(accepted(applyEvent(topic, deal, { type: 'setFields', fields: {}, at: MONDAY, actor: manager, expectedRevision: 1 })).deal.revision).toBe(2);
+    });
+
+    it('time runs forward: no events before the opening or before the last change', () => {
+      expect(rejected(applyEvent(topic, deal, { type: 'setFields', fields: {}, at: MONDAY - 1, actor: manager }))).toMatchObject({ code: 'event_before_open', path: 'at' });
+      const later = accepted(applyEvent(topic, deal, { type: 'setFields', fields: {}, at: MONDAY + DAY, actor: manager })).deal;
+      expect(rejected(applyEvent(topic, later, { type: 'setFields', fields: {}, at: MONDAY + HOUR, actor: manager }))).toMatchObject({ code: 'event_out_of_order' });
+    });
+
+    it('malformed events and tampered deals get their own codes with paths', () => {
+      expect(rejected(applyEvent(topic, deal, { type: 'recordOutcome', at: MONDAY, actor: manager } as unknown as DealEvent))).toMatchObject({ code: 'invalid_event', path: 'outcomeId' });
+      expect(rejected(applyEvent(topic, deal, { type: 'explode', at: MONDAY, actor: manager } as unknown as DealEvent))).toMatchObject({ code: 'invalid_event', path: 'type' });
+      expect(rejected(applyEvent(topic, deal, { ...outcome('qualified', MONDAY), extra: 1 } as unknown as DealEvent))).toMatchObject({ code: 'invalid_event', path: 'extra' });
+      expect(rejected(applyEvent(topic, deal, outcome('qualified', Number.NaN)))).toMatchObject({ code: 'invalid_event', path: 'at' });
+      expect(rejected(applyEvent(topic, { ...deal, stageId: 'gone' }, outcome('qualified', MONDAY)))).toMatchObject({ code: 'unknown_stage', path: 'stageId' });
+      expect(rejected(applyEvent(topic, { ...deal, topicVersion: 2 }, outcome('qualified', MONDAY)))).toMatchObject({ code: 'topic_mismatch' });
+      expect(rejected(applyEvent(topic, { ...deal, revision: -1 }, outcome('qualified', MONDAY)))).toMatchObject({ code: 'invalid_deal', path: 'revision' });
+      expect(rejected(applyEvent(topic, null as unknown as Deal, outcome('qualified', MONDAY)))).toMatchObject({ code: 'invalid_deal' });
+    });
+  });
+
+  it('idle clock: planned and completed activities refresh it, cancelling does not (Pipedrive "rotting")', () => {
+    const topic = standard();
+    const deal = accepted(applyEvent(topic, open(topic), outcome('qualified', MONDAY))).deal;
+    expect(deal.idleDueAt).toBe(MONDAY + DAY); // acquaintance has an idle limit of P1D
+    const planned = accepted(applyEvent(topic, deal, { type: 'planActivity', activityId: 'a', kind: 'call', plannedFor: MONDAY + DAY, at: MONDAY + HOUR, actor: manager })).deal;
+    expect(planned.idleDueAt).toBe(MONDAY + HOUR + DAY);
+    const cancelled = accepted(applyEvent(topic, planned, { type: 'cancelActivity', activityId: 'a', at: MONDAY + 2 * HOUR, actor: manager })).deal;
+    expect(cancelled.idleDueAt).toBe(MONDAY + HOUR + DAY);
+  });
+});
