@@ -34,7 +34,7 @@ export { topicJsonSchema } from './definition/json-schema.js';
 // Time.
 export { durationToMs, MAX_DURATION_DAYS, parseDuration, type Duration } from './time/duration.js';
 export { isCalendarDate } from './time/date.js';
-export { addDuration, compileCalendar, isWorkingTime, type WorkingCalendar } from './time/calendar.js';
+export { addDuration, compileCalendar, isWorkingDay, isWorkingTime, type TimeZoneClock, type WorkingCalendar } from './time/calendar.js';
 
 // Compiling topics.
 export { compileTopic, type CompileOptions } from './compile/compile.js';

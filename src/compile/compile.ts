@@ -8,8 +8,10 @@ import { buildTopicEventMachine } from '../events/machine.js';
 import type { CompiledEventTopic, CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from './compiled-topic.js';
 import { buildDealMachine } from './machine.js';
 
-/** Options of {@link compileTopic}. */
-export interface CompileOptions extends ParseOptions {
+/** Options of {@link compileTopic}. Lint errors always stop compilation: a machine cannot be built from a topic whose outcomes point nowhere. */
+export interface CompileOptions {
+  /** The language of the validation messages. */
+  readonly locale?: ParseOptions['locale'];
   /** A working calendar to use when the topic names none (issue-free default: calendar time). */
   readonly calendar?: Calendar;
 }
@@ -25,11 +27,12 @@ export interface CompileOptions extends ParseOptions {
  * compiled.kind === 'sales' && compiled.stages.get('offer')?.outcomes.get('accepted')?.to; // 'payment'
  */
 export function compileTopic(input: unknown, options: CompileOptions = {}): CompiledTopic {
-  const parsed = parseTopic(input, options);
+  const parseOptions = { locale: options.locale ?? 'en', lint: true } as const;
+  const parsed = parseTopic(input, parseOptions);
   // A calendar passed here joins the definition and is validated like one written in it.
   const topic =
     options.calendar !== undefined && parsed.kind === 'sales' && parsed.calendar === undefined
-      ? parseTopic({ ...parsed, calendar: options.calendar }, options)
+      ? parseTopic({ ...parsed, calendar: options.calendar }, parseOptions)
       : parsed;
   return topic.kind === 'sales' ? compileSales(deepFreeze(topic)) : compileEvents(deepFreeze(topic));
 }

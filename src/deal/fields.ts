@@ -18,15 +18,13 @@ export function mergeFields(
   values: Readonly<Record<string, FieldValue | null>>,
   path: string,
 ): { readonly ok: true; readonly fields: Readonly<Record<string, FieldValue>> } | { readonly ok: false; readonly error: DealError } {
-  const merged: Record<string, FieldValue> = { ...current };
+  const merged: Record<string, FieldValue> = {};
+  for (const [id, value] of Object.entries(current)) if (!Object.hasOwn(values, id)) merged[id] = value;
   for (const [id, value] of Object.entries(values)) {
     const field = topic.fields.get(id);
     const at = `${path}.${id}`;
     if (field === undefined) return { ok: false, error: dealError('unknown_field', { id }, at) };
-    if (value === null) {
-      delete merged[id];
-      continue;
-    }
+    if (value === null) continue;
     const expected = expectation(field, value);
     if (expected !== undefined) return { ok: false, error: dealError('invalid_field_value', { id, expected }, at) };
     merged[id] = value;
