@@ -56,9 +56,10 @@ function lintSales(topic: SalesTopic, report: Report): void {
 
   const stageIds = new Set(topic.stages.map((stage) => stage.id));
   const fieldIds = new Set(topic.fields.map((field) => field.id));
+  const kindsById = new Map(topic.outcomeKinds.map((kind) => [kind.id, kind]));
   const checkOutcome = (outcome: Outcome, path: string): void => {
     if ('to' in outcome && !stageIds.has(outcome.to)) report('error', 'unknown_stage', `${path}.to`, 'S9', { id: outcome.to }, outcome.to);
-    checkOutcomeKinds(outcome, path, topic.outcomeKinds, report);
+    checkOutcomeKinds(outcome, path, topic.outcomeKinds, kindsById, report);
   };
   topic.globalOutcomes.forEach((outcome, index) => checkOutcome(outcome, `globalOutcomes[${index}]`));
 
@@ -115,8 +116,13 @@ function checkUnique(
   });
 }
 
-function checkOutcomeKinds(outcome: Outcome, path: string, kinds: readonly OutcomeKind[], report: Report): void {
-  const byId = new Map(kinds.map((kind) => [kind.id, kind]));
+function checkOutcomeKinds(
+  outcome: Outcome,
+  path: string,
+  kinds: readonly OutcomeKind[],
+  byId: ReadonlyMap<string, OutcomeKind>,
+  report: Report,
+): void {
   outcome.kinds?.forEach((id, k) => {
     const kind = byId.get(id);
     if (kind === undefined) report('error', 'unknown_kind', `${path}.kinds[${k}]`, 'S27', { id }, id);
