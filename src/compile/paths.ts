@@ -3,6 +3,7 @@ import type { Actor } from '../access/permissions.js';
 import type { FieldDefinition } from '../definition/schema.js';
 import type { Deal, FieldValue } from '../deal/deal.js';
 import type { DealEvent } from '../deal/events.js';
+import { applyEvent } from '../deal/apply.js';
 import { openDeal } from '../deal/open.js';
 import type { CompiledOutcome, CompiledSalesTopic } from './compiled-topic.js';
 import type { DealMachineSnapshot } from './machine.js';
@@ -55,11 +56,16 @@ export function topicPaths(topic: CompiledSalesTopic, options: TopicPathsOptions
     limit: options.limit ?? 10_000,
   };
   const paths = options.kind === 'simple' ? getSimplePaths(topic.machine, traversal) : getShortestPaths(topic.machine, traversal);
-  return paths.map((path) => ({
-    state: String(path.state.value),
-    events: path.steps.map((step) => step.event).filter((event) => (event.type as string) !== 'xstate.init'),
-    deal: (path.state as DealMachineSnapshot).context.deal,
-  }));
+  return paths.map((path) => {
+    const events = path.steps.map((step) => step.event).filter((event) => (event.type as string) !== 'xstate.init');
+    // States are told apart by value only, so the snapshot a path ends on may come from another
+    // route to the same state: the deal is the replay of this path's own events.
+    const deal = events.reduce((current, event) => {
+      const result = applyEvent(topic, current, event);
+      return result.ok ? result.deal : current;
+    }, opened.deal);
+    return { state: String(path.state.value), events, deal };
+  });
 }
 
 /**
