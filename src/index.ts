@@ -43,6 +43,7 @@ export {
   buildDealMachine,
   CLOSED_NEGATIVE,
   CLOSED_POSITIVE,
+  createDealActor,
   dealSnapshot,
   dealStateValue,
   FINISHED_POSITIVE,

@@ -1,4 +1,4 @@
-import { enqueueActions, setup, type MachineSnapshot, type StateMachine } from 'xstate';
+import { createActor, enqueueActions, setup, type Actor, type MachineSnapshot, type StateMachine } from 'xstate';
 import type { Deal } from '../deal/deal.js';
 import type { Effect } from '../deal/effects.js';
 import type { DealEvent } from '../deal/events.js';
@@ -158,12 +158,25 @@ export function dealStateValue(deal: Deal): string {
 
 /**
  * A machine snapshot of a stored deal, to start a live actor where the deal
- * is: `createActor(compiled.machine, { snapshot: dealSnapshot(compiled, deal) })`.
+ * is (see {@link createDealActor}), or to step it with xstate's `transition`.
  *
  * @example
- * const actor = createActor(compiled.machine, { snapshot: dealSnapshot(compiled, deal) }).start();
- * actor.send({ type: 'recordOutcome', outcomeId: 'interested', at: Date.now(), actor: { id: 'u-1' } });
+ * const [next] = transition(compiled.machine, dealSnapshot(compiled, deal), event);
  */
 export function dealSnapshot(topic: CompiledSalesTopic, deal: Deal): DealMachineSnapshot {
   return topic.machine.resolveState({ value: dealStateValue(deal), context: { deal } }) as DealMachineSnapshot;
+}
+
+/**
+ * A live XState actor for a stored deal, started in the deal's state (its
+ * stage, or its finish). Effects arrive as emitted events.
+ *
+ * @example
+ * const actor = createDealActor(compiled, deal).start();
+ * actor.on('*', (effect) => host.carryOut(effect));
+ * actor.send({ type: 'recordOutcome', outcomeId: 'interested', at: Date.now(), actor: { id: 'u-1' } });
+ * await store.save(actor.getSnapshot().context.deal);
+ */
+export function createDealActor(topic: CompiledSalesTopic, deal: Deal): Actor<DealMachine> {
+  return createActor(topic.machine, { snapshot: dealSnapshot(topic, deal), input: { deal } });
 }

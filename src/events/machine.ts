@@ -1,4 +1,4 @@
-import { enqueueActions, setup, type StateMachine } from 'xstate';
+import { enqueueActions, setup, type EventObject, type StateMachine } from 'xstate';
 import type { CompiledEventTopic } from '../compile/compiled-topic.js';
 import { cancelEvent, recordEvent, type CancelEventInput, type RecordEventInput, type TopicEvent, type TopicEventResult } from './topic-event.js';
 
@@ -18,7 +18,7 @@ export type TopicEventMachine = StateMachine<
   string,
   { readonly event: TopicEvent },
   never,
-  never,
+  EventObject,
   Record<string, unknown>,
   never
 >;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, transition } from 'xstate';
 import {
   applyEvent,
+  createDealActor,
   dealSnapshot,
   dealStateValue,
   topicPaths,
@@ -19,7 +20,7 @@ import { accepted, admin, colleague, compileSales, DAY, director, HOUR, manager,
  * state (stage and status) and the deal itself.
  */
 function expectAgreement(topic: CompiledSalesTopic, start: Deal, events: readonly DealEvent[]): { deal: Deal; accepted: number } {
-  const actor = createActor(topic.machine, { snapshot: dealSnapshot(topic, start) }).start();
+  const actor = createDealActor(topic, start).start();
   let snapshot = dealSnapshot(topic, start);
   let deal = start;
   let acceptedCount = 0;
@@ -69,16 +70,16 @@ describe('the XState machine of a topic', () => {
     actor.send({ type: 'recordOutcome', outcomeId: 'qualified', at: MONDAY + HOUR, actor: manager });
     const stored = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown;
     actor.stop();
-    const restored = createActor(topic.machine, { snapshot: stored as ReturnType<typeof actor.getPersistedSnapshot> }).start();
+    const restored = createActor(topic.machine, { snapshot: stored as ReturnType<typeof actor.getPersistedSnapshot>, input: { deal: open(topic) } }).start();
     expect(restored.getSnapshot().value).toBe('acquaintance');
     expect(restored.getSnapshot().context.deal.revision).toBe(2);
     restored.send({ type: 'recordOutcome', outcomeId: 'interested', at: MONDAY + 2 * HOUR, actor: manager });
     expect(restored.getSnapshot().value).toBe('offer');
   });
 
-  it('starts an actor where a stored deal is, with dealSnapshot', () => {
+  it('starts an actor where a stored deal is, with createDealActor', () => {
     const deal = accepted(applyEvent(topic, open(topic), { type: 'moveToStage', stageId: 'payment', at: MONDAY + HOUR, actor: director })).deal;
-    const actor = createActor(topic.machine, { snapshot: dealSnapshot(topic, JSON.parse(JSON.stringify(deal)) as Deal) }).start();
+    const actor = createDealActor(topic, JSON.parse(JSON.stringify(deal)) as Deal).start();
     expect(actor.getSnapshot().value).toBe('payment');
     actor.send({ type: 'recordOutcome', outcomeId: 'paid', at: MONDAY + 2 * HOUR, actor: manager });
     expect(actor.getSnapshot().value).toBe('shipment');

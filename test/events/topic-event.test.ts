@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { cancelEvent, compileTopic, planEvent, recordEvent, standardTopic, type TopicEvent } from '../../src/index.js';
+import { cancelEvent, compileTopic, planEvent, recordEvent, standardTopic, type CompiledEventTopic, type TopicEvent } from '../../src/index.js';
 import { HOUR, manager, MONDAY } from '../support.js';
 
-const audit = compileTopic({
+function compileEvents(input: unknown): CompiledEventTopic {
+  const compiled = compileTopic(input);
+  if (compiled.kind === 'sales') throw new Error('an audit or service topic expected');
+  return compiled;
+}
+
+const audit = compileEvents({
   id: 'shop-audit',
   name: 'Аудит торговой точки',
   kind: 'audit',
@@ -14,7 +20,7 @@ const audit = compileTopic({
     { id: 'other', name: 'Другое', polarity: 'neutral', commentRequired: true },
   ],
 });
-const service = compileTopic({ id: 'maintenance', name: 'Сервисное обслуживание', kind: 'service', script: 'scripts/maintenance' });
+const service = compileEvents({ id: 'maintenance', name: 'Сервисное обслуживание', kind: 'service', script: 'scripts/maintenance' });
 
 function planned(topic = audit): TopicEvent {
   const result = planEvent(topic, { id: 'e-1', clientId: 'c-1', actor: manager, at: MONDAY, plannedFor: MONDAY + HOUR });
