@@ -1,0 +1,92 @@
+import { ID_PATTERN } from '../definition/schema.js';
+import type { DealEvent } from './events.js';
+
+/*
+ * A fast check of the well-formed events that make up nearly all traffic.
+ * The zod schema in events.ts stays the one definition of a valid event and
+ * writes every error; this check only lets an event skip it, so it must never
+ * accept what the schema rejects (a property test holds it to that). It may
+ * be stricter: anything it refuses simply goes through zod.
+ */
+
+type Check = (value: unknown) => boolean;
+
+const MAX_TIME = 8.64e15;
+const isId: Check = (value) => typeof value === 'string' && ID_PATTERN.test(value);
+const isText: Check = (value) => typeof value === 'string' && value.length <= 10_000;
+const isName: Check = (value) => typeof value === 'string' && value.length >= 1 && value.length <= 200;
+const isTime: Check = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TIME;
+const isActivityKind: Check = (value) => value === 'call' || value === 'meeting' || value === 'task';
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+};
+
+function isStrict(value: unknown, checks: Readonly<Record<string, Check>>, required: readonly string[]): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key of required) if (value[key] === undefined) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) return false;
+    const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
+    const field = value[key];
+    if (check === undefined || (field !== undefined && !check(field))) return false;
+  }
+  return true;
+}
+
+const actorChecks: Record<string, Check> = {
+  id: isName,
+  roles: (value) => Array.isArray(value) && value.length <= 100 && value.every(isName),
+  administrator: (value) => typeof value === 'boolean',
+  crmAccess: (value) => value === 'none' || value === 'read' || value === 'full',
+};
+const isActor: Check = (value) => isStrict(value, actorChecks, ['id']);
+
+const isFieldValues: Check = (value) => {
+  if (!isPlainObject(value)) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || !ID_PATTERN.test(key)) return false;
+    const field = value[key];
+    const ok = field === null || typeof field === 'boolean' || (typeof field === 'number' && Number.isFinite(field)) || isText(field);
+    if (!ok) return false;
+  }
+  return true;
+};
+
+const planChecks: Record<string, Check> = { activityId: isId, kind: isActivityKind, plannedFor: isTime };
+const isPlan: Check = (value) => isStrict(value, planChecks, ['activityId', 'kind', 'plannedFor']);
+
+const base: Record<string, Check> = {
+  type: (value) => typeof value === 'string',
+  at: isTime,
+  actor: isActor,
+  expectedRevision: (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0,
+};
+
+const spec = (checks: Record<string, Check>, required: readonly string[]) => ({ checks: { ...base, ...checks }, required: ['at', 'actor', ...required] });
+
+const byType: Readonly<Record<DealEvent['type'], { readonly checks: Record<string, Check>; readonly required: readonly string[] }>> = {
+  recordOutcome: spec({ outcomeId: isId, kindId: isId, comment: isText, activityId: isId, plan: isPlan, fields: isFieldValues }, ['outcomeId']),
+  planActivity: spec(planChecks, ['activityId', 'kind', 'plannedFor']),
+  completeActivity: spec({ activityId: isId, comment: isText }, ['activityId']),
+  cancelActivity: spec({ activityId: isId, reason: isText }, ['activityId']),
+  requestDeadlineChange: spec({ dueAt: isTime, reason: isText }, ['dueAt']),
+  approveDeadlineChange: spec({ comment: isText }, []),
+  rejectDeadlineChange: spec({ reason: isText }, []),
+  setFields: spec({ fields: isFieldValues }, ['fields']),
+  reportBusinessEvent: spec({ name: isId }, ['name']),
+  moveToStage: spec({ stageId: isId, reason: isText }, ['stageId']),
+};
+
+/**
+ * Whether an event is certainly well formed (so the schema would accept it
+ * as it is). `false` means only "let the schema decide".
+ */
+export function isWellFormedEvent(event: unknown): event is DealEvent {
+  if (!isPlainObject(event)) return false;
+  const type = event.type;
+  if (typeof type !== 'string' || !Object.hasOwn(byType, type)) return false;
+  const { checks, required } = byType[type as DealEvent['type']];
+  return isStrict(event, checks, required);
+}
