@@ -197,9 +197,11 @@ export function findOverdue(topic: CompiledTopic, deals: Iterable<Deal>, now: nu
  * The earliest deadline of an open deal, so that a host can schedule one job
  * per deal; with `after`, the earliest one strictly after it (the next one to
  * come once the host has handled `after`). `null` for a finished or closed
- * deal, a deal without (well-formed) deadlines, or when none is after
- * `after`. Ties go to stage, then deal, then idle. The deal is overdue one
- * millisecond after the returned `at`, so run the job at `at + 1`.
+ * deal, a deal without (well-formed) deadlines, when none is after `after`,
+ * or when `after` is `NaN`. Ties go to stage, then deal, then idle. The deal
+ * is overdue one millisecond after the returned `at`, so run the job at
+ * `at + 1`. In SQL it is `LEAST(stage_due_at, due_at, idle_due_at)`, served
+ * by the same index as the overdue query.
  *
  * @example
  * const next = nextDeadline(deal, now);

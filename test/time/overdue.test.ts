@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, compileTopic, openDeal, standardTopic, type CompiledSalesTopic, type Deal, type DealEvent } from '../../src/index.js';
-import { findOverdue, nextDeadline, overdue, type LimitKind, type OverdueOptions } from '../../src/time/overdue.js';
+import { findOverdue, nextDeadline, overdue, type LimitKind, type OverdueOptions } from '../../src/index.js';
 import { accepted, DAY, director, HOUR, manager, MINUTE, MONDAY, open, standard, standardWith } from '../support.js';
 
 const outcome = (outcomeId: string, at: number, extra: Partial<DealEvent> = {}): DealEvent =>
