@@ -1,11 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  treeshake: true,
-});
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+export default defineConfig([
+  {
+    // The library: ESM and CommonJS, each with its own type declarations.
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    // Each build cleans only its own files: the two run side by side in dist/.
+    clean: ['index.*'],
+    target: 'node20',
+    treeshake: true,
+  },
+  {
+    // The command line: one ESM file with its shebang, no declarations.
+    entry: { cli: 'src/cli/bin.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    clean: ['cli.*'],
+    target: 'node20',
+    define: { __VERSION__: JSON.stringify(version) },
+  },
+]);

@@ -2,7 +2,7 @@ import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { Actor } from '../access/permissions.js';
 import type { FieldDefinition } from '../definition/schema.js';
 import type { Deal, FieldValue } from '../deal/deal.js';
-import type { DealEvent } from '../deal/events.js';
+import type { DealEvent, DealEventOf } from '../deal/events.js';
 import { applyEvent } from '../deal/apply.js';
 import { openDeal } from '../deal/open.js';
 import type { CompiledOutcome, CompiledSalesTopic } from './compiled-topic.js';
@@ -47,7 +47,7 @@ export interface TopicPathsOptions {
 export function topicPaths(topic: CompiledSalesTopic, options: TopicPathsOptions = {}): TopicPath[] {
   const openedAt = options.openedAt ?? Date.parse('2026-01-05T09:00:00Z');
   const actor = options.actor ?? { id: 'tester' };
-  const opened = openDeal(topic, { id: 'path', clientId: 'client', ownerId: actor.id, at: openedAt, actor, fields: sampleFields(topic, topic.firstStage.requiredFields, openedAt) });
+  const opened = openDeal(topic, { id: 'path', clientId: 'client', ownerId: actor.id, at: openedAt, actor, fields: sampleFields(topic, topic.firstStage.requiredFields, openedAt) ?? {} });
   if (!opened.ok) return [];
   const traversal = {
     input: { deal: opened.deal },
@@ -79,39 +79,85 @@ export function outcomeEvents(topic: CompiledSalesTopic, deal: Deal, actor: Acto
   const stage = topic.stages.get(deal.stageId);
   if (stage === undefined || deal.status !== 'open') return [];
   const at = (deal.history.at(-1)?.at ?? deal.openedAt) + HOUR;
-  return [...stage.outcomes.values()].map((outcome) => recordingOf(topic, deal, outcome, at, actor));
+  return [...stage.outcomes.values()].map((outcome) => outcomeEvent(topic, deal, outcome, at, actor));
 }
 
-function recordingOf(topic: CompiledSalesTopic, deal: Deal, outcome: CompiledOutcome, at: number, actor: Actor): DealEvent {
-  const kind = outcome.kinds.values().next().value;
-  const withKind = outcome.kindRequired && kind !== undefined;
-  const needsComment = outcome.commentRequired || (withKind && kind.commentRequired);
-  const target = outcome.to === null ? undefined : topic.stages.get(outcome.to);
-  const fields = target === undefined || outcome.cyclic ? {} : sampleFields(topic, target.requiredFields, at, deal.fields);
-  const planning = topic.definition.parameters.planning === 'mandatory' && outcome.finish === null;
-  return {
-    type: 'recordOutcome',
-    outcomeId: outcome.id,
-    at,
-    actor,
-    ...(withKind ? { kindId: kind.id } : {}),
-    ...(needsComment ? { comment: `Recorded "${outcome.name}"` } : {}),
-    ...(Object.keys(fields).length > 0 ? { fields } : {}),
-    ...(planning ? { plan: { activityId: `call-${deal.revision}`, kind: 'call' as const, plannedFor: at + 24 * HOUR } } : {}),
-  };
+/** Options of {@link outcomeEvent}; every one may be left out. */
+export interface OutcomeEventOptions {
+  /** The outcome kind to record (S27); by default the first allowed kind, and only when the outcome requires one. */
+  readonly kindId?: string | undefined;
+  /** The planned contact this outcome records; it leaves the deal's planned activities. */
+  readonly activityId?: string | undefined;
+  /** Plan the next call with a continuing outcome even when planning is optional (it always is under mandatory planning, S33). */
+  readonly plan?: boolean | undefined;
+  /** The id of the planned call (default `call-<deal revision>`). */
+  readonly planId?: string | undefined;
+  /** When the planned call is (default a day after `at`); must be after `at` to count as the next contact. */
+  readonly plannedFor?: number | undefined;
 }
 
-/** Values of the right type for the required fields that are still empty. */
-function sampleFields(
+/**
+ * An acceptable `recordOutcome` event for one outcome of the deal's current
+ * stage at `at`: with a kind and a comment when the outcome or kind demands
+ * them (S27), the next call when planning is mandatory (S33), and sample
+ * values for the fields the target stage requires that the deal lacks.
+ * {@link outcomeEvents} and `simulate` build their events with it.
+ *
+ * @example
+ * const stage = compiled.stages.get(deal.stageId)!;
+ * const event = outcomeEvent(compiled, deal, stage.outcomes.get('refused')!, Date.now(), { id: 'u-1' }, { kindId: 'competitor' });
+ * applyEvent(compiled, deal, event).ok; // true: the comment the kind requires is there
+ */
+export function outcomeEvent(
+  topic: CompiledSalesTopic,
+  deal: Deal,
+  outcome: CompiledOutcome,
+  at: number,
+  actor: Actor,
+  options?: OutcomeEventOptions,
+): DealEventOf<'recordOutcome'> {
+  const chosen = options?.kindId;
+  const kind = chosen === undefined ? (outcome.kindRequired ? outcome.kinds.values().next().value : undefined) : outcome.kinds.get(chosen);
+  const kindId = chosen ?? kind?.id;
+  const needsComment = outcome.commentRequired || kind?.commentRequired === true;
+  const target = outcome.to === null || outcome.cyclic ? undefined : topic.stages.get(outcome.to);
+  const fields = target === undefined ? undefined : sampleFields(topic, target.requiredFields, at, deal.fields);
+  const planning = outcome.finish === null && (options?.plan === true || topic.definition.parameters.planning === 'mandatory');
+  // Built property by property (same keys, same order as a spread would give) to spare the simulation's hot loop.
+  const event: Mutable<DealEventOf<'recordOutcome'>> = { type: 'recordOutcome', outcomeId: outcome.id, at, actor };
+  if (kindId !== undefined) event.kindId = kindId;
+  if (needsComment) event.comment = `Recorded "${outcome.name}"`;
+  if (options?.activityId !== undefined) event.activityId = options.activityId;
+  if (fields !== undefined) event.fields = fields;
+  if (planning) {
+    event.plan = { activityId: options?.planId ?? `call-${deal.revision}`, kind: 'call', plannedFor: options?.plannedFor ?? at + 24 * HOUR };
+  }
+  return event;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Values of the right type for the `required` fields that `current` lacks
+ * (text `sample`, the number field's minimum, the date of `at`, `true`, the
+ * first option), or `undefined` when none is missing.
+ *
+ * @example
+ * sampleFields(compiled, compiled.stages.get('shipment')!.requiredFields, Date.now()); // { 'delivery-date': '2026-01-12' }
+ */
+export function sampleFields(
   topic: CompiledSalesTopic,
   required: readonly string[],
   at: number,
   current: Readonly<Record<string, FieldValue>> = {},
-): Record<string, FieldValue> {
-  const values: Record<string, FieldValue> = {};
+): Record<string, FieldValue> | undefined {
+  let values: Record<string, FieldValue> | undefined;
   for (const id of required) {
     const field = topic.fields.get(id);
-    if (field !== undefined && !Object.hasOwn(current, id)) values[id] = sampleValue(field, at);
+    if (field !== undefined && !Object.hasOwn(current, id)) {
+      values ??= {};
+      values[id] = sampleValue(field, at);
+    }
   }
   return values;
 }

@@ -90,6 +90,8 @@ function handle(topic: CompiledSalesTopic, deal: Deal, event: DealEvent): ApplyR
       const pending = deal.pendingDeadlineChange;
       if (pending === null) return reject(dealError('no_pending_deadline_change'));
       if (!isApprover(event.actor, topic.definition.deadlineChange.approvers)) return reject(dealError('not_an_approver', { actor: event.actor.id }, 'actor'));
+      // Approving a deadline that has passed in the meantime would make the deal overdue at once.
+      if (event.type === 'approveDeadlineChange' && pending.dueAt <= event.at) return reject(dealError('invalid_deadline', { dueAt: pending.dueAt, at: event.at }, 'at'));
       const dueAt = event.type === 'approveDeadlineChange' ? pending.dueAt : deal.dueAt;
       return accept(deal, event, { dueAt, pendingDeadlineChange: null }, { dueAt: pending.dueAt });
     }

@@ -98,6 +98,12 @@ const outcomeCommon = {
   kindRequired: z.boolean().default(false).describe('An outcome kind must be chosen when recording (S27).'),
   kinds: z.array(idSchema).max(MAX_ITEMS).optional().describe('The outcome kinds allowed here; all of matching polarity when absent.'),
   commentRequired: z.boolean().default(false).describe('A comment must be written when recording.'),
+  weight: z
+    .number()
+    .finite()
+    .min(0)
+    .optional()
+    .describe('Relative likelihood of this outcome in simulations (`simulate`); 1 when absent, 0 never chosen. Ignored when running deals.'),
 };
 
 /** An outcome that continues the relationship in a stage, possibly the same one (S8–S10). */

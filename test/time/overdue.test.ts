@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, compileTopic, openDeal, standardTopic, type CompiledSalesTopic, type Deal, type DealEvent } from '../../src/index.js';
-import { findOverdue, nextDeadline, overdue, type LimitKind, type OverdueOptions } from '../../src/index.js';
+import { applyEvent, compileTopic, findOverdue, nextDeadline, openDeal, overdue, standardTopic, type CompiledSalesTopic, type Deal, type DealEvent, type LimitKind, type OverdueOptions } from '../../src/index.js';
 import { accepted, DAY, director, HOUR, manager, MINUTE, MONDAY, open, standard, standardWith } from '../support.js';
 
 const outcome = (outcomeId: string, at: number, extra: Partial<DealEvent> = {}): DealEvent =>
@@ -84,14 +83,13 @@ describe('overdue: limits are exceeded strictly after their deadline', () => {
     expect(overdue(topic, approved, MONDAY + 40 * DAY + 1, { kinds: ['deal'] }).limits).toEqual([{ kind: 'deal', dueAt: MONDAY + 40 * DAY, by: 1 }]);
   });
 
-  it('S25: an approved earlier deadline can make a deal overdue at once', () => {
+  it('S25: an approved earlier deadline moves the deal limit forward; one that has passed cannot be approved', () => {
     const topic = standard();
-    const shortened = run(
-      topic,
-      open(topic),
-      { type: 'requestDeadlineChange', dueAt: MONDAY + 10 * DAY, at: MONDAY + 5 * DAY, actor: manager },
-      { type: 'approveDeadlineChange', at: MONDAY + 20 * DAY, actor: director },
-    );
+    const requested = run(topic, open(topic), { type: 'requestDeadlineChange', dueAt: MONDAY + 10 * DAY, at: MONDAY + 5 * DAY, actor: manager });
+    const late = applyEvent(topic, requested, { type: 'approveDeadlineChange', at: MONDAY + 20 * DAY, actor: director });
+    expect(late).toMatchObject({ ok: false, error: { code: 'invalid_deadline', rule: 'S25' } });
+    const shortened = run(topic, requested, { type: 'approveDeadlineChange', at: MONDAY + 6 * DAY, actor: director });
+    expect(overdue(topic, shortened, MONDAY + 10 * DAY, { kinds: ['deal'] }).overdue).toBe(false);
     expect(overdue(topic, shortened, MONDAY + 20 * DAY, { kinds: ['deal'] }).limits).toEqual([{ kind: 'deal', dueAt: MONDAY + 10 * DAY, by: 10 * DAY }]);
   });
 

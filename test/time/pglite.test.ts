@@ -6,8 +6,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { standardTopic, type Deal } from '../../src/index.js';
-import { findOverdue, nextDeadline } from '../../src/index.js';
+import { findOverdue, nextDeadline, standardTopic, type Deal } from '../../src/index.js';
 import { DAY, HOUR, standard, standardWith } from '../support.js';
 import { population } from './population.js';
 

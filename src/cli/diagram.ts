@@ -1,0 +1,32 @@
+import { compileTopic } from '../compile/compile.js';
+import { topicDiagram, type DiagramFormat } from '../compile/diagram.js';
+import { TopicValidationError } from '../definition/issue.js';
+import { UsageError, type CliIo } from './io.js';
+import { readJsonFile } from './read-json.js';
+
+/** `crm-topics diagram <file> [--format mermaid|dot]`: prints the topic as a diagram. */
+export function diagramCommand(file: string, options: { readonly format: DiagramFormat }, io: CliIo): number {
+  const topic = compileFile(file, io);
+  if (topic === undefined) return 1;
+  io.stdout(topicDiagram(topic, options.format));
+  return 0;
+}
+
+/**
+ * Reads and compiles a sales topic file for a command; prints the issues and
+ * returns `undefined` when the topic is invalid.
+ */
+export function compileFile(file: string, io: CliIo) {
+  try {
+    const compiled = compileTopic(readJsonFile(io.cwd, file));
+    if (compiled.kind !== 'sales') throw new UsageError(`${file}: a ${compiled.kind} topic has no stages; expected a sales topic`);
+    return compiled;
+  } catch (error) {
+    if (!(error instanceof TopicValidationError)) throw error;
+    io.stderr(`${file}: invalid topic (run "crm-topics validate ${file}" for every issue)\n`);
+    for (const issue of error.issues.filter((candidate) => candidate.severity === 'error').slice(0, 5)) {
+      io.stderr(`  ${issue.path || '(topic)'}: ${issue.message} [${issue.code}]\n`);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { topicJsonSchema } from '../definition/json-schema.js';
+import { diagramCommand } from './diagram.js';
+import { UsageError, type CliIo } from './io.js';
+import { validateCommand } from './validate.js';
+
+declare const __VERSION__: string | undefined;
+
+/** The package version: set by the build, read from package.json when run from source. */
+function version(): string {
+  if (typeof __VERSION__ === 'string') return __VERSION__;
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/**
+ * Runs the `crm-topics` command line with the given arguments (without the
+ * node and script paths) and returns the exit code: 0 success, 1 a topic
+ * problem, 2 a usage problem. Never throws and never calls `process.exit`.
+ */
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('crm-topics')
+    .description('Relationship topics (sales pipelines): validate, draw and simulate them.')
+    .version(version(), '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError();
+
+  program
+    .command('validate')
+    .description('Validate topic files: schema and lint. Exit 1 when any has an error.')
+    .argument('<files...>', 'topic JSON files or globs, e.g. "topics/*.json"')
+    .option('--json', 'print the result as JSON')
+    .option('--strict', 'fail on warnings too')
+    .addOption(new Option('--locale <locale>', 'language of the messages').choices(['en', 'ru']).default('en'))
+    .action(async (files: string[], options: { json?: boolean; strict?: boolean; locale: 'en' | 'ru' }) => {
+      exitCode = await validateCommand(files, options, io);
+    });
+
+  program
+    .command('diagram')
+    .description('Print a sales topic as a Mermaid or Graphviz (DOT) diagram.')
+    .argument('<file>', 'topic JSON file')
+    .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot']).default('mermaid'))
+    .action((file: string, options: { format: 'mermaid' | 'dot' }) => {
+      exitCode = diagramCommand(file, options, io);
+    });
+
+  program
+    .command('schema')
+    .description('Print the JSON Schema of topic files.')
+    .action(() => {
+      io.stdout(`${JSON.stringify(topicJsonSchema(), null, 2)}\n`);
+    });
+
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed any error line.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`crm-topics: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`crm-topics: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 70;
+  }
+}
+
+/** Parses a positive whole number option. */
+export function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return value;
+}

@@ -1,0 +1,556 @@
+/**
+ * The funnel report of a sales topic, computed from deal histories.
+ *
+ * Definitions (the same everywhere in the report):
+ *
+ * - **Counted deals.** Deals of another topic or topic version, or whose
+ *   stage the topic does not know, are `skipped`. Open deals whose current
+ *   stage is a "negotiations ongoing" stage (`deal.negotiationsOngoing`, S11)
+ *   are counted only in `negotiationsOngoing` and left out of every other
+ *   figure. A deal that has finished is never "ongoing", even if it finished
+ *   (by a global outcome) in such a stage: its result counts.
+ * - **Visit.** A deal's stay in a stage. A visit starts when the deal opens,
+ *   moves to a stage (an outcome or `moveToStage`), is moved to its own stage
+ *   by `moveToStage`, records a cyclic outcome that restarts the stage clock
+ *   (`restartsStageClock`), or is reopened; in short, whenever the deal's
+ *   stage clock (`stageEnteredAt`) starts. Cyclic outcomes that keep the clock
+ *   continue the visit. A visit ends when the next one starts, when the deal
+ *   finishes (its status leaves `open`), or, for a deal still open, at `now`
+ *   (so stalled deals weigh on the times and the overdue rate). A visit that
+ *   would end before it starts (a deal from the future) lasts 0.
+ * - **Time in stage**: per visit; the median and 90th percentile interpolate
+ *   linearly between the closest ranks (numpy's default, Excel's
+ *   `PERCENTILE.INC`) and are rounded to whole milliseconds.
+ * - **Overdue**: a visit is overdue when it ends after the stage deadline of
+ *   its start (`stageDeadline`, so working calendars count).
+ * - **Conversion to the next stage**: of the deals that entered a stage, the
+ *   share that entered the next stage of the procedure (S7) at some later
+ *   point; a deal that skips that stage does not count as converted.
+ *   **To a positive finish**: of the deals that entered, the share whose
+ *   current finish is positive (finished or closed).
+ * - **Win rate**: positive finishes / all finishes, among counted deals that
+ *   are finished or closed.
+ * - **Pipeline**: open counted deals; `amount × probability / 100` summed
+ *   where the stage has a probability; a deal without an amount counts 0.
+ *
+ * Rates are fractions in [0, 1], or `null` when their denominator is 0; times
+ * are milliseconds. The report is plain data (no Maps), safe to serialise.
+ *
+ * @module
+ */
+import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
+import type { Deal, DealResult } from '../deal/deal.js';
+import { stageDeadline } from '../deal/deadlines.js';
+
+/** Options of {@link funnelReport}. */
+export interface FunnelReportOptions {
+  /** The moment of the report, epoch ms: visits of open deals last until then. */
+  readonly now: number;
+}
+
+/** One stage's row of a {@link FunnelReport}. */
+export interface StageFunnel {
+  readonly stageId: string;
+  /** Position in the procedure (S7), from 0. */
+  readonly index: number;
+  /** The stage limit as written in the topic (`P2D`), or `null`. */
+  readonly limit: string | null;
+  /** The stage's win probability in percent, or `null`. */
+  readonly probability: number | null;
+  /** The stage has no outcomes of its own (S11). */
+  readonly negotiationsOngoing: boolean;
+  /** Distinct counted deals that entered the stage. */
+  readonly deals: number;
+  /** Visits (entries, including clock restarts); see the module notes. */
+  readonly visits: number;
+  /** Of {@link StageFunnel.deals}, those that later entered the next stage. */
+  readonly toNextDeals: number;
+  /** `toNextDeals / deals`; `null` for the last stage or when no deal entered. */
+  readonly toNext: number | null;
+  /** Of {@link StageFunnel.deals}, those that finished positively. */
+  readonly positiveDeals: number;
+  /** `positiveDeals / deals`, or `null` when no deal entered. */
+  readonly toPositive: number | null;
+  /** Median time in stage per visit, ms. */
+  readonly medianTime: number | null;
+  /** 90th percentile of time in stage per visit, ms. */
+  readonly p90Time: number | null;
+  /** Visits that ended after the stage deadline. */
+  readonly overdueVisits: number;
+  /** `overdueVisits / visits`; `null` without a stage limit or visits. */
+  readonly overdueRate: number | null;
+  /** Counted deals open in this stage now. */
+  readonly open: number;
+  /** Sum of their amounts. */
+  readonly openValue: number;
+  /** Sum of `amount × probability / 100`, or `null` when the stage has no probability. */
+  readonly weightedValue: number | null;
+  /** Counted deals that finished in this stage, positively. */
+  readonly finishedPositive: number;
+  /** Counted deals that finished in this stage, negatively. */
+  readonly finishedNegative: number;
+}
+
+/** How many deals finished with one outcome. */
+export interface OutcomeFinishes {
+  readonly outcomeId: string;
+  readonly result: DealResult;
+  readonly count: number;
+  /** Share of the finishes with the same result. */
+  readonly share: number;
+}
+
+/** How many deals finished with one outcome kind (reason, S27), per result. */
+export interface KindFinishes {
+  /** The kind, or `null` for finishes recorded without one. */
+  readonly kindId: string | null;
+  readonly result: DealResult;
+  readonly count: number;
+  /** Share of the finishes with the same result: "40 % of losses: too expensive". */
+  readonly share: number;
+}
+
+/** The funnel of a sales topic; see {@link funnelReport} and the module notes for the definitions. */
+export interface FunnelReport {
+  readonly topicId: string;
+  readonly topicVersion: number;
+  readonly now: number;
+  /** Every deal passed in. */
+  readonly deals: number;
+  /** Deals of another topic or version, or in a stage the topic does not know. */
+  readonly skipped: number;
+  /** Open deals in a "negotiations ongoing" stage (S11), left out of every other figure. */
+  readonly negotiationsOngoing: number;
+  /** `deals − skipped − negotiationsOngoing`: the deals the figures below describe. */
+  readonly counted: number;
+  readonly open: number;
+  /** Finished positively and waiting for the business event that closes them (S34). */
+  readonly finished: number;
+  readonly closed: number;
+  /** Finished or closed deals whose finish is positive. */
+  readonly positive: number;
+  /** Finished or closed deals whose finish is negative. */
+  readonly negative: number;
+  /** `positive / (positive + negative)`, or `null` when nothing has finished. */
+  readonly winRate: number | null;
+  /** Sum of the amounts of open deals. */
+  readonly openValue: number;
+  /** Sum of `amount × probability / 100` over open deals in stages with a probability. */
+  readonly weightedValue: number;
+  /** In procedure order (S7). */
+  readonly stages: readonly StageFunnel[];
+  /** Most frequent first; ties by result (positive first), then id. */
+  readonly finishesByOutcome: readonly OutcomeFinishes[];
+  /** Most frequent first; ties by result (positive first), then id (no kind last). */
+  readonly finishesByKind: readonly KindFinishes[];
+}
+
+interface StageTally {
+  deals: number;
+  visits: number;
+  toNextDeals: number;
+  positiveDeals: number;
+  durations: number[];
+  overdueVisits: number;
+  open: number;
+  openValue: number;
+  weightedValue: number;
+  finishedPositive: number;
+  finishedNegative: number;
+}
+
+/**
+ * Builds the funnel of a sales topic from its deals' histories: per stage the
+ * deals and visits, conversion to the next stage and to a positive finish,
+ * median and 90th-percentile time in stage, and overdue rate; overall the win
+ * rate, finishes by outcome and by outcome kind (why deals fail, S27), status
+ * counts and the open and weighted pipeline. Deals of other topics are
+ * skipped and open "negotiations ongoing" deals (S11) are only counted; see
+ * the module notes for every definition. Throws a `TypeError` for an audit
+ * or service topic, or a `now` that is not a finite number.
+ *
+ * @example
+ * const report = funnelReport(compiled, await store.dealsOf('standard'), { now: Date.now() });
+ * report.winRate;                          // 0.42
+ * report.stages.map((stage) => stage.toNext); // [0.9, 0.7, 0.55, 0.8, null]
+ */
+export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], options: FunnelReportOptions): FunnelReport {
+  if (topic.kind !== 'sales') throw new TypeError(`funnelReport needs a sales topic; "${topic.id}" is a ${topic.kind} topic.`);
+  const now = options.now;
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`funnelReport: options.now must be a finite number of epoch ms, got ${String(now)}.`);
+  const stageList = topic.stageList;
+  const stageCount = stageList.length;
+  const tallies: StageTally[] = stageList.map(() => ({
+    deals: 0,
+    visits: 0,
+    toNextDeals: 0,
+    positiveDeals: 0,
+    durations: [],
+    overdueVisits: 0,
+    open: 0,
+    openValue: 0,
+    weightedValue: 0,
+    finishedPositive: 0,
+    finishedNegative: 0,
+  }));
+  // Per deal, the sequence numbers of its first and last visit to each stage (−1: none); reused across deals.
+  const firstVisit = new Int32Array(stageCount);
+  const lastVisit = new Int32Array(stageCount);
+  const outcomeCounts = new Map<string, { outcomeId: string; result: DealResult; count: number }>();
+  const kindCounts = new Map<string, { kindId: string | null; result: DealResult; count: number }>();
+  let skipped = 0;
+  let ongoing = 0;
+  let open = 0;
+  let finished = 0;
+  let closed = 0;
+  let positive = 0;
+  let negative = 0;
+  let openValue = 0;
+  let weightedValue = 0;
+
+  for (const deal of deals) {
+    const current = deal.topicId === topic.id && deal.topicVersion === topic.version ? topic.stages.get(deal.stageId) : undefined;
+    if (current === undefined) {
+      skipped++;
+      continue;
+    }
+    if (deal.status === 'open' && deal.negotiationsOngoing) {
+      ongoing++;
+      continue;
+    }
+    const tally = tallies[current.index] as StageTally;
+    const result = deal.status !== 'open' && deal.finish !== null ? deal.finish.result : null;
+    if (deal.status === 'open') {
+      open++;
+      const amount = deal.amount ?? 0;
+      const probability = current.definition.probability;
+      tally.open++;
+      tally.openValue += amount;
+      openValue += amount;
+      if (probability !== undefined) {
+        const weighted = (amount * probability) / 100;
+        tally.weightedValue += weighted;
+        weightedValue += weighted;
+      }
+    } else if (deal.status === 'finished') finished++;
+    else closed++;
+    const finish = deal.finish;
+    if (result !== null && finish !== null) {
+      if (result === 'positive') {
+        positive++;
+        tally.finishedPositive++;
+      } else {
+        negative++;
+        tally.finishedNegative++;
+      }
+      count(outcomeCounts, `${result}\u0000${finish.outcomeId}`, () => ({ outcomeId: finish.outcomeId, result, count: 0 }));
+      const kindId = finish.kindId ?? null;
+      count(kindCounts, `${result}\u0000${kindId ?? ''}`, () => ({ kindId, result, count: 0 }));
+    }
+
+    firstVisit.fill(-1);
+    lastVisit.fill(-1);
+    walkVisits(topic, deal, now, tallies, firstVisit, lastVisit);
+    for (let i = 0; i < stageCount; i++) {
+      const first = firstVisit[i] as number;
+      if (first < 0) continue;
+      const entered = tallies[i] as StageTally;
+      entered.deals++;
+      if (result === 'positive') entered.positiveDeals++;
+      if (i + 1 < stageCount && (lastVisit[i + 1] as number) > first) entered.toNextDeals++;
+    }
+  }
+
+  const stages = stageList.map((stage, i): StageFunnel => {
+    const tally = tallies[i] as StageTally;
+    const durations = Float64Array.from(tally.durations).sort();
+    const probability = stage.definition.probability ?? null;
+    return {
+      stageId: stage.id,
+      index: stage.index,
+      limit: stage.definition.maxDuration ?? null,
+      probability,
+      negotiationsOngoing: stage.negotiationsOngoing,
+      deals: tally.deals,
+      visits: tally.visits,
+      toNextDeals: tally.toNextDeals,
+      toNext: i + 1 < stageCount ? ratio(tally.toNextDeals, tally.deals) : null,
+      positiveDeals: tally.positiveDeals,
+      toPositive: ratio(tally.positiveDeals, tally.deals),
+      medianTime: percentile(durations, 0.5),
+      p90Time: percentile(durations, 0.9),
+      overdueVisits: tally.overdueVisits,
+      overdueRate: stage.limit === null ? null : ratio(tally.overdueVisits, tally.visits),
+      open: tally.open,
+      openValue: tally.openValue,
+      weightedValue: probability === null ? null : tally.weightedValue,
+      finishedPositive: tally.finishedPositive,
+      finishedNegative: tally.finishedNegative,
+    };
+  });
+  const totalOf = (result: DealResult) => (result === 'positive' ? positive : negative);
+  return {
+    topicId: topic.id,
+    topicVersion: topic.version,
+    now,
+    deals: deals.length,
+    skipped,
+    negotiationsOngoing: ongoing,
+    counted: deals.length - skipped - ongoing,
+    open,
+    finished,
+    closed,
+    positive,
+    negative,
+    winRate: ratio(positive, positive + negative),
+    openValue,
+    weightedValue,
+    stages,
+    finishesByOutcome: [...outcomeCounts.values()]
+      .sort((a, b) => b.count - a.count || byResult(a.result, b.result) || compareText(a.outcomeId, b.outcomeId))
+      .map(({ outcomeId, result, count: n }) => ({ outcomeId, result, count: n, share: n / totalOf(result) })),
+    finishesByKind: [...kindCounts.values()]
+      .sort((a, b) => b.count - a.count || byResult(a.result, b.result) || compareKinds(a.kindId, b.kindId))
+      .map(({ kindId, result, count: n }) => ({ kindId, result, count: n, share: n / totalOf(result) })),
+  };
+}
+
+/** Walks one deal's history into visits (see the module notes), adding them to the stage tallies. */
+function walkVisits(
+  topic: CompiledSalesTopic,
+  deal: Deal,
+  now: number,
+  tallies: StageTally[],
+  firstVisit: Int32Array,
+  lastVisit: Int32Array,
+): void {
+  let stage: CompiledStage | undefined;
+  let start = 0;
+  let active = false;
+  let sequence = 0;
+  const end = (at: number) => {
+    if (stage !== undefined) {
+      const tally = tallies[stage.index] as StageTally;
+      tally.visits++;
+      tally.durations.push(at > start ? at - start : 0);
+      if (stage.limit !== null) {
+        const due = stageDeadline(topic, stage, start);
+        if (due !== null && at > due) tally.overdueVisits++;
+      }
+    }
+    active = false;
+  };
+  const begin = (stageId: string, at: number) => {
+    stage = topic.stages.get(stageId);
+    start = at;
+    active = true;
+    if (stage !== undefined) {
+      if ((firstVisit[stage.index] as number) < 0) firstVisit[stage.index] = sequence;
+      lastVisit[stage.index] = sequence;
+      sequence++;
+    }
+  };
+  for (const entry of deal.history) {
+    if (entry.type === 'opened') {
+      if (active) end(entry.at);
+      begin(entry.to, entry.at);
+      continue;
+    }
+    if (entry.status !== 'open') {
+      if (active) end(entry.at);
+      continue;
+    }
+    const starts =
+      !active ||
+      entry.to !== entry.from ||
+      entry.type === 'moveToStage' ||
+      (entry.type === 'recordOutcome' &&
+        entry.outcomeId !== undefined &&
+        topic.stages.get(entry.from)?.outcomes.get(entry.outcomeId)?.restartsStageClock === true);
+    if (!starts) continue;
+    if (active) end(entry.at);
+    begin(entry.to, entry.at);
+  }
+  if (active) end(now);
+}
+
+function count<T extends { count: number }>(counts: Map<string, T>, key: string, create: () => T): void {
+  let item = counts.get(key);
+  if (item === undefined) {
+    item = create();
+    counts.set(key, item);
+  }
+  item.count++;
+}
+
+function ratio(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+/** The p-quantile of sorted values, interpolating between the closest ranks; whole ms. */
+function percentile(sorted: Float64Array, p: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const rank = (n - 1) * p;
+  const low = Math.floor(rank);
+  const lower = sorted[low] as number;
+  const upper = sorted[Math.min(low + 1, n - 1)] as number;
+  return Math.round(lower + (upper - lower) * (rank - low));
+}
+
+const byResult = (a: DealResult, b: DealResult): number => (a === b ? 0 : a === 'positive' ? -1 : 1);
+/** Code-unit order: unlike `localeCompare`, the same on every machine. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareKinds = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? 1 : b === null ? -1 : compareText(a, b));
+
+// ---------------------------------------------------------------------------------------------
+// Text rendering for the CLI.
+
+/** Options of {@link formatFunnelReport}. */
+export interface FormatFunnelOptions {
+  /** Add ANSI colours (bold headings, green wins, red losses and overdue). Default `false`. */
+  readonly color?: boolean;
+}
+
+const ANSI = { bold: '\u001b[1m', red: '\u001b[31m', green: '\u001b[32m', dim: '\u001b[2m', reset: '\u001b[0m' } as const;
+
+/**
+ * Renders a {@link FunnelReport} as a plain-text table for a terminal: the
+ * deal counts, win rate and pipeline, one row per stage (names from the
+ * topic, rates as percentages, times as `1d 4h`), then the finishes by
+ * outcome and by kind. The output depends only on its arguments.
+ *
+ * @example
+ * console.log(formatFunnelReport(funnelReport(compiled, deals, { now: Date.now() }), compiled, { color: process.stdout.isTTY }));
+ */
+export function formatFunnelReport(report: FunnelReport, topic: CompiledTopic, options: FormatFunnelOptions = {}): string {
+  const paint = (style: keyof typeof ANSI, text: string) => (options.color === true && text !== '' ? `${ANSI[style]}${text}${ANSI.reset}` : text);
+  const stageName = (id: string) => (topic.kind === 'sales' ? (topic.stages.get(id)?.name ?? id) : id);
+  const outcomeName = (id: string) => {
+    if (topic.kind === 'sales') for (const stage of topic.stageList) {
+      const outcome = stage.outcomes.get(id);
+      if (outcome !== undefined) return outcome.name;
+    }
+    return id;
+  };
+  const kindName = (id: string | null) => (id === null ? '(no kind)' : (topic.kinds.get(id)?.name ?? id));
+
+  const lines: string[] = [];
+  lines.push(paint('bold', `Funnel: ${topic.definition.name} (${report.topicId} v${report.topicVersion}), at ${formatInstant(report.now)}`));
+  lines.push(
+    `Deals: ${report.deals}; counted ${report.counted} (open ${report.open}, finished ${report.finished}, closed ${report.closed}); ` +
+      `negotiations ongoing ${report.negotiationsOngoing} (excluded, S11); skipped ${report.skipped}`,
+  );
+  const finishes = report.positive + report.negative;
+  lines.push(`Win rate: ${formatRate(report.winRate)} (${report.positive} positive of ${finishes} finished)`);
+  lines.push(`Open pipeline: ${formatAmount(report.openValue)}; weighted ${formatAmount(report.weightedValue)}`);
+  lines.push('');
+
+  const header = ['Stage', 'Deals', 'Visits', 'To next', 'To won', 'Median', 'P90', 'Limit', 'Overdue', 'Open', 'Value', 'Weighted', 'Won', 'Lost'];
+  const rows = report.stages.map((stage) => [
+    stageName(stage.stageId) + (stage.negotiationsOngoing ? ' *' : ''),
+    String(stage.deals),
+    String(stage.visits),
+    formatRate(stage.toNext),
+    formatRate(stage.toPositive),
+    stage.medianTime === null ? '-' : formatDuration(stage.medianTime),
+    stage.p90Time === null ? '-' : formatDuration(stage.p90Time),
+    stage.limit ?? '-',
+    formatRate(stage.overdueRate),
+    String(stage.open),
+    formatAmount(stage.openValue),
+    stage.weightedValue === null ? '-' : formatAmount(stage.weightedValue),
+    String(stage.finishedPositive),
+    String(stage.finishedNegative),
+  ]);
+  const styles = report.stages.map((stage) => {
+    const cells: (keyof typeof ANSI | undefined)[] = [];
+    cells[8] = stage.overdueVisits > 0 ? 'red' : undefined;
+    return cells;
+  });
+  lines.push(...table(header, rows, paint, styles));
+  if (report.stages.some((stage) => stage.negotiationsOngoing)) lines.push(paint('dim', '* negotiations ongoing (S11): no outcomes of its own'));
+
+  lines.push('', paint('bold', 'Finishes by outcome'));
+  if (report.finishesByOutcome.length === 0) lines.push('  none');
+  else {
+    const outcomeRows = report.finishesByOutcome.map((item) => [`${outcomeName(item.outcomeId)} (${item.outcomeId})`, item.result, String(item.count), formatRate(item.share)]);
+    lines.push(...indent(table(['Outcome', 'Result', 'Deals', 'Share'], outcomeRows, paint, report.finishesByOutcome.map((item) => [undefined, item.result === 'positive' ? 'green' : 'red']))));
+  }
+  lines.push('', paint('bold', 'Finishes by outcome kind (S27)'));
+  if (report.finishesByKind.length === 0) lines.push('  none');
+  else {
+    const kindRows = report.finishesByKind.map((item) => [item.kindId === null ? kindName(null) : `${kindName(item.kindId)} (${item.kindId})`, item.result, String(item.count), formatRate(item.share)]);
+    lines.push(...indent(table(['Kind', 'Result', 'Deals', 'Share'], kindRows, paint, report.finishesByKind.map((item) => [undefined, item.result === 'positive' ? 'green' : 'red']))));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Aligned columns: the first left-aligned, the others right-aligned; styles apply after padding. */
+function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  paint: (style: keyof typeof ANSI, text: string) => string,
+  styles: readonly (readonly (keyof typeof ANSI | undefined)[])[] = [],
+): string[] {
+  const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => (row[c] ?? '').length)));
+  const render = (cells: readonly string[], cellStyles: readonly (keyof typeof ANSI | undefined)[] = []) =>
+    cells
+      .map((cell, c) => {
+        const width = widths[c] ?? 0;
+        const padded = c === 0 ? cell.padEnd(width) : cell.padStart(width);
+        const style = cellStyles[c];
+        return style === undefined ? padded : paint(style, padded);
+      })
+      .join('  ')
+      .trimEnd();
+  return [paint('bold', render(header)), ...rows.map((row, r) => render(row, styles[r]))];
+}
+
+function indent(lines: readonly string[]): string[] {
+  return lines.map((line) => `  ${line}`);
+}
+
+/**
+ * A duration as short human text with its two largest units, rounded down:
+ * `1d 4h`, `3h 20m`, `45m`, `30s`, `0s`.
+ *
+ * @example
+ * formatDuration(28 * 3_600_000); // '1d 4h'
+ * formatDuration(90_000);         // '1m 30s'
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return '0s';
+  const units: readonly [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
+  const first = units.findIndex(([, size]) => ms >= size);
+  if (first < 0) return '0s';
+  const [bigUnit, bigSize] = units[first] as [string, number];
+  const big = Math.floor(ms / bigSize);
+  const next = units[first + 1];
+  if (next === undefined) return `${big}${bigUnit}`;
+  const small = Math.floor((ms - big * bigSize) / next[1]);
+  return small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${small}${next[0]}`;
+}
+
+function formatRate(rate: number | null): string {
+  return rate === null ? '-' : `${(rate * 100).toFixed(1)}%`;
+}
+
+/** Amounts with `,` between thousands and at most two decimals, independent of the locale. */
+function formatAmount(value: number): string {
+  const rounded = Math.round(value * 100) / 100;
+  const [whole = '0', fraction] = Math.abs(rounded).toFixed(2).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const decimals = fraction === undefined || fraction === '00' ? '' : `.${fraction}`;
+  return `${rounded < 0 ? '-' : ''}${grouped}${decimals}`;
+}
+
+function formatInstant(at: number): string {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? String(at) : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
