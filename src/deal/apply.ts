@@ -1,6 +1,6 @@
 import { canEditTopic, isApprover, type Actor } from '../access/permissions.js';
-import type { CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
-import type { Deal, DealStatus, HistoryEntry, PlannedActivity } from './deal.js';
+import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
+import type { ActivityKind, Deal, DealFinish, DealResult, DealStatus, HistoryEntry, PendingDeadlineChange, PlannedActivity } from './deal.js';
 import { enterStage, idleDeadline } from './deadlines.js';
 import { dealError, inputError, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
@@ -14,6 +14,9 @@ import { isWellFormedEvent } from './event-check.js';
 export type ApplyResult =
   | { readonly ok: true; readonly deal: Deal; readonly effects: readonly Effect[] }
   | { readonly ok: false; readonly error: DealError };
+
+/** A writable copy of a type, for building the pieces of a new deal. */
+type Draft<T> = { -readonly [K in keyof T]: T[K] };
 
 type Rejection = { readonly ok: false; readonly error: DealError };
 const reject = (error: DealError): Rejection => ({ ok: false, error });
@@ -71,17 +74,23 @@ function handle(topic: CompiledSalesTopic, deal: Deal, event: DealEvent): ApplyR
     case 'recordOutcome':
       return recordOutcome(topic, deal, event);
     case 'planActivity': {
-      const activities = addActivity(deal.activities, event, event.at, '');
+      const activities = addActivity(deal.activities, event.activityId, event.kind, event.plannedFor, event.actor, event.at, '');
       if (!Array.isArray(activities)) return activities;
-      return accept(deal, event, { activities, ...refreshIdle(topic, deal, event.at) }, { activityId: event.activityId });
+      const changes = refreshIdle(topic, deal, event.at);
+      changes.activities = activities;
+      return accept(deal, event, changes, { activityId: event.activityId });
     }
     case 'completeActivity':
     case 'cancelActivity': {
       const activities = closeActivity(topic, deal.activities, event.activityId, event.actor, 'activityId');
       if (!Array.isArray(activities)) return activities;
-      const idle = event.type === 'completeActivity' ? refreshIdle(topic, deal, event.at) : {};
+      // Completing an activity is activity on the deal; cancelling one is not.
+      const changes: Draft<Partial<Deal>> = event.type === 'completeActivity' ? refreshIdle(topic, deal, event.at) : {};
+      changes.activities = activities;
+      const details: Draft<Partial<HistoryEntry>> = { activityId: event.activityId };
       const note = event.type === 'completeActivity' ? event.comment : event.reason;
-      return accept(deal, event, { activities, ...idle }, { activityId: event.activityId, ...(note === undefined ? {} : { comment: note }) });
+      if (note !== undefined) details.comment = note;
+      return accept(deal, event, changes, details);
     }
     case 'requestDeadlineChange':
       return requestDeadlineChange(topic, deal, event);
@@ -125,7 +134,8 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
     activities = remaining;
   }
   if (event.plan !== undefined) {
-    const planned = addActivity(activities, { ...event.plan, actor: event.actor }, event.at, 'plan.');
+    const { activityId, kind: activityKind, plannedFor } = event.plan;
+    const planned = addActivity(activities, activityId, activityKind, plannedFor, event.actor, event.at, 'plan.');
     if (!Array.isArray(planned)) return planned;
     activities = planned;
   }
@@ -135,14 +145,12 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
     if (!merged.ok) return merged;
     fields = merged.fields;
   }
-  const details = {
-    outcomeId: outcome.id,
-    ...(kind === undefined ? {} : { kindId: kind.id }),
-    ...(event.comment === undefined ? {} : { comment: event.comment }),
-    ...(event.activityId === undefined ? {} : { activityId: event.activityId }),
-    ...(event.fields === undefined ? {} : { fields: { ...event.fields } }),
-  };
-  if (outcome.finish !== null) return finishDeal(topic, deal, event, outcome, { activities, fields }, details);
+  const details: Draft<Partial<HistoryEntry>> = { outcomeId: outcome.id };
+  if (kind !== undefined) details.kindId = kind.id;
+  if (event.comment !== undefined) details.comment = event.comment;
+  if (event.activityId !== undefined) details.activityId = event.activityId;
+  if (event.fields !== undefined) details.fields = { ...event.fields };
+  if (outcome.finish !== null) return finishDeal(topic, deal, event, outcome.finish, activities, fields, details);
 
   if (topic.definition.parameters.planning === 'mandatory' && !hasNextContact(activities, event.at)) {
     return reject(dealError('planning_required', {}, 'plan'));
@@ -153,63 +161,44 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
     if (missing.length > 0) return reject(dealError('required_fields_missing', { stage: target.id, fields: missing.join(', ') }, 'fields'));
   }
   const entering = !outcome.cyclic || outcome.restartsStageClock;
-  return accept(
-    deal,
-    event,
-    {
-      activities,
-      fields,
-      ...(entering ? enterStage(topic, target, event.at) : { lastActivityAt: event.at, idleDueAt: idleDeadline(topic, target, event.at) }),
-    },
-    details,
-    outcome.cyclic ? NO_EFFECTS : documentEffects(deal.id, target),
-  );
+  const changes: Draft<Partial<Deal>> = entering ? enterStage(topic, target, event.at) : { lastActivityAt: event.at, idleDueAt: idleDeadline(topic, target, event.at) };
+  changes.activities = activities;
+  changes.fields = fields;
+  return accept(deal, event, changes, details, outcome.cyclic ? NO_EFFECTS : documentEffects(deal.id, target));
 }
 
 function finishDeal(
   topic: CompiledSalesTopic,
   deal: Deal,
   event: DealEventOf<'recordOutcome'>,
-  outcome: CompiledOutcome,
-  changes: Pick<Deal, 'activities' | 'fields'>,
+  result: DealResult,
+  recorded: readonly PlannedActivity[],
+  fields: Deal['fields'],
   details: Partial<HistoryEntry>,
 ): ApplyResult {
   const { parameters } = topic.definition;
-  const result = outcome.finish as 'positive' | 'negative';
   const effects: Effect[] = [];
-  let activities = changes.activities;
-  if (parameters.plannedContacts === 'anyone') {
+  let activities = recorded;
+  if (parameters.plannedContacts === 'anyone' && activities.some((activity) => activity.authorId !== event.actor.id)) {
     // S4: the final contact removes the other authors' planned contacts.
     const others = activities.filter((activity) => activity.authorId !== event.actor.id);
-    if (others.length > 0) {
-      effects.push({
-        type: 'removePlannedActivities',
-        dealId: deal.id,
-        activityIds: others.map((activity) => activity.id),
-        authorIds: [...new Set(others.map((activity) => activity.authorId))],
-      });
-      activities = activities.filter((activity) => activity.authorId === event.actor.id);
-    }
+    effects.push({
+      type: 'removePlannedActivities',
+      dealId: deal.id,
+      activityIds: others.map((activity) => activity.id),
+      authorIds: [...new Set(others.map((activity) => activity.authorId))],
+    });
+    activities = activities.filter((activity) => activity.authorId === event.actor.id);
   }
   if (parameters.sharedAssignmentOnFinish) effects.push({ type: 'createSharedAssignment', dealId: deal.id, clientId: deal.clientId });
   // A negative finish closes at once; a positive one waits for the business event when the topic says so (S34).
   const closes = result === 'negative' || topic.closeEvents.size === 0;
   if (closes) activities = close(topic, deal, activities, result, effects);
-  const finish = {
-    outcomeId: outcome.id,
-    result,
-    ...(details.kindId === undefined ? {} : { kindId: details.kindId }),
-    ...(details.comment === undefined ? {} : { comment: details.comment }),
-    at: event.at,
-    by: event.actor.id,
-  };
-  return accept(
-    deal,
-    event,
-    { ...changes, activities, status: closes ? 'closed' : 'finished', finish, pendingDeadlineChange: null, lastActivityAt: event.at },
-    details,
-    effects,
-  );
+  const finish: Draft<DealFinish> = { outcomeId: event.outcomeId, result, at: event.at, by: event.actor.id };
+  if (details.kindId !== undefined) finish.kindId = details.kindId;
+  if (details.comment !== undefined) finish.comment = details.comment;
+  const changes: Partial<Deal> = { activities, fields, status: closes ? 'closed' : 'finished', finish, pendingDeadlineChange: null, lastActivityAt: event.at };
+  return accept(deal, event, changes, details, effects);
 }
 
 /** The effects of closing a deal (S35, S34); returns the activities that survive the close. */
@@ -228,10 +217,12 @@ function close(topic: CompiledSalesTopic, deal: Deal, activities: readonly Plann
 function requestDeadlineChange(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'requestDeadlineChange'>): ApplyResult {
   if (deal.pendingDeadlineChange !== null) return reject(dealError('deadline_change_pending'));
   if (event.dueAt <= event.at) return reject(dealError('invalid_deadline', { dueAt: event.dueAt, at: event.at }, 'dueAt'));
-  const details = { dueAt: event.dueAt, ...(event.reason === undefined ? {} : { reason: event.reason }) };
+  const details: Draft<Partial<HistoryEntry>> = { dueAt: event.dueAt };
+  if (event.reason !== undefined) details.reason = event.reason;
   const { approval, approvers } = topic.definition.deadlineChange;
   if (approval === 'none') return accept(deal, event, { dueAt: event.dueAt }, details);
-  const pendingDeadlineChange = { dueAt: event.dueAt, requestedBy: event.actor.id, requestedAt: event.at, ...(event.reason === undefined ? {} : { reason: event.reason }) };
+  const pendingDeadlineChange: Draft<PendingDeadlineChange> = { dueAt: event.dueAt, requestedBy: event.actor.id, requestedAt: event.at };
+  if (event.reason !== undefined) pendingDeadlineChange.reason = event.reason;
   return accept(deal, event, { pendingDeadlineChange }, details, [
     { type: 'requestApproval', dealId: deal.id, approvers, dueAt: event.dueAt, requestedBy: event.actor.id },
   ]);
@@ -250,29 +241,31 @@ function moveToStage(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'
   const target = topic.stages.get(event.stageId);
   if (target === undefined) return reject(dealError('unknown_stage', { id: event.stageId }, 'stageId'));
   const effects = target.id === deal.stageId ? NO_EFFECTS : documentEffects(deal.id, target);
-  return accept(
-    deal,
-    event,
-    { status: 'open', finish: null, ...enterStage(topic, target, event.at) },
-    event.reason === undefined ? {} : { reason: event.reason },
-    effects,
-  );
+  const changes: Draft<Partial<Deal>> = enterStage(topic, target, event.at);
+  changes.status = 'open';
+  changes.finish = null;
+  return accept(deal, event, changes, event.reason === undefined ? {} : { reason: event.reason }, effects);
 }
 
-function refreshIdle(topic: CompiledSalesTopic, deal: Deal, at: number) {
+function refreshIdle(topic: CompiledSalesTopic, deal: Deal, at: number): Draft<Partial<Deal>> {
   const stage = topic.stages.get(deal.stageId) as CompiledStage;
   return { lastActivityAt: at, idleDueAt: deal.status === 'open' ? idleDeadline(topic, stage, at) : deal.idleDueAt };
 }
 
 function addActivity(
   activities: readonly PlannedActivity[],
-  plan: { readonly activityId: string; readonly kind: PlannedActivity['kind']; readonly plannedFor: number; readonly actor: Actor },
+  id: string,
+  kind: ActivityKind,
+  plannedFor: number,
+  author: Actor,
   at: number,
   pathPrefix: string,
 ): PlannedActivity[] | Rejection {
-  if (activities.some((activity) => activity.id === plan.activityId)) return reject(dealError('duplicate_activity', { id: plan.activityId }, `${pathPrefix}activityId`));
-  if (plan.plannedFor < at) return reject(dealError('activity_in_past', { plannedFor: plan.plannedFor, at }, `${pathPrefix}plannedFor`));
-  return [...activities, { id: plan.activityId, kind: plan.kind, authorId: plan.actor.id, plannedFor: plan.plannedFor }];
+  for (const activity of activities) if (activity.id === id) return reject(dealError('duplicate_activity', { id }, `${pathPrefix}activityId`));
+  if (plannedFor < at) return reject(dealError('activity_in_past', { plannedFor, at }, `${pathPrefix}plannedFor`));
+  const planned = activities.slice();
+  planned.push({ id, kind, authorId: author.id, plannedFor });
+  return planned;
 }
 
 /** Removes a planned activity, if the actor may close it (S4). */
@@ -294,7 +287,7 @@ function accept(
 ): ApplyResult {
   const stageId = changes.stageId ?? deal.stageId;
   const status = changes.status ?? deal.status;
-  const entry: HistoryEntry = { type: event.type, at: event.at, by: event.actor.id, from: deal.stageId, to: stageId, status, ...details };
+  const entry: HistoryEntry = Object.assign({ type: event.type, at: event.at, by: event.actor.id, from: deal.stageId, to: stageId, status }, details);
   return { ok: true, deal: nextDeal(deal, changes, stageId, status, entry), effects };
 }
 
@@ -324,7 +317,13 @@ function nextDeal(deal: Deal, changes: Partial<Deal>, stageId: string, status: D
     activities: changes.activities === undefined ? deal.activities : changes.activities,
     pendingDeadlineChange: changes.pendingDeadlineChange === undefined ? deal.pendingDeadlineChange : changes.pendingDeadlineChange,
     finish: changes.finish === undefined ? deal.finish : changes.finish,
-    history: [...deal.history, entry],
+    history: appended(deal.history, entry),
     revision: deal.revision + 1,
   };
+}
+
+function appended<T>(items: readonly T[], item: T): T[] {
+  const copy = items.slice();
+  copy.push(item);
+  return copy;
 }

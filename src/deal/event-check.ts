@@ -23,24 +23,27 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   return prototype === Object.prototype || prototype === null;
 };
 
-function isStrict(value: unknown, checks: Readonly<Record<string, Check>>, required: readonly string[]): boolean {
+/** Checks by key, in a map so that keys such as `constructor` find nothing. */
+type Checks = ReadonlyMap<string, Check>;
+
+function isStrict(value: unknown, checks: Checks, required: readonly string[]): boolean {
   if (!isPlainObject(value)) return false;
-  for (const key of required) if (value[key] === undefined) return false;
+  for (let index = 0; index < required.length; index += 1) if (value[required[index] as string] === undefined) return false;
   for (const key in value) {
-    if (!Object.hasOwn(value, key)) return false;
-    const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
+    const check = checks.get(key);
     const field = value[key];
     if (check === undefined || (field !== undefined && !check(field))) return false;
   }
+  // for…in also walks inherited keys; a polluted prototype would show here, and is refused.
   return true;
 }
 
-const actorChecks: Record<string, Check> = {
-  id: isName,
-  roles: (value) => Array.isArray(value) && value.length <= 100 && value.every(isName),
-  administrator: (value) => typeof value === 'boolean',
-  crmAccess: (value) => value === 'none' || value === 'read' || value === 'full',
-};
+const actorChecks: Checks = new Map<string, Check>([
+  ['id', isName],
+  ['roles', (value) => Array.isArray(value) && value.length <= 100 && value.every(isName)],
+  ['administrator', (value) => typeof value === 'boolean'],
+  ['crmAccess', (value) => value === 'none' || value === 'read' || value === 'full'],
+]);
 const isActor: Check = (value) => isStrict(value, actorChecks, ['id']);
 
 const isFieldValues: Check = (value) => {
@@ -54,8 +57,10 @@ const isFieldValues: Check = (value) => {
   return true;
 };
 
-const planChecks: Record<string, Check> = { activityId: isId, kind: isActivityKind, plannedFor: isTime };
-const isPlan: Check = (value) => isStrict(value, planChecks, ['activityId', 'kind', 'plannedFor']);
+const planChecks = { activityId: isId, kind: isActivityKind, plannedFor: isTime };
+const planCheckMap: Checks = new Map(Object.entries(planChecks));
+const planRequired = ['activityId', 'kind', 'plannedFor'];
+const isPlan: Check = (value) => isStrict(value, planCheckMap, planRequired);
 
 const base: Record<string, Check> = {
   type: (value) => typeof value === 'string',
@@ -64,11 +69,14 @@ const base: Record<string, Check> = {
   expectedRevision: (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0,
 };
 
-const spec = (checks: Record<string, Check>, required: readonly string[]) => ({ checks: { ...base, ...checks }, required: ['at', 'actor', ...required] });
+const spec = (checks: Record<string, Check>, required: readonly string[]) => ({
+  checks: new Map(Object.entries({ ...base, ...checks })),
+  required: ['at', 'actor', ...required],
+});
 
-const byType: Readonly<Record<DealEvent['type'], { readonly checks: Record<string, Check>; readonly required: readonly string[] }>> = {
+const byType: Readonly<Record<DealEvent['type'], { readonly checks: Checks; readonly required: readonly string[] }>> = {
   recordOutcome: spec({ outcomeId: isId, kindId: isId, comment: isText, activityId: isId, plan: isPlan, fields: isFieldValues }, ['outcomeId']),
-  planActivity: spec(planChecks, ['activityId', 'kind', 'plannedFor']),
+  planActivity: spec(planChecks, planRequired),
   completeActivity: spec({ activityId: isId, comment: isText }, ['activityId']),
   cancelActivity: spec({ activityId: isId, reason: isText }, ['activityId']),
   requestDeadlineChange: spec({ dueAt: isTime, reason: isText }, ['dueAt']),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../time/date.js';
 import { ISO_DURATION, parseDuration } from '../time/duration.js';
 
 /*
@@ -52,11 +53,6 @@ const dateSchema = z
   .refine(isCalendarDate, customIssue('invalid_date'))
   .meta({ pattern: DATE_PATTERN.source, description: 'A calendar date, YYYY-MM-DD.' });
 
-function isCalendarDate(text: string): boolean {
-  const time = DATE_PATTERN.test(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
-  // Date.parse accepts 2025-02-30 as 2 March; the round trip catches it.
-  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(text);
-}
 
 const timeOfDaySchema = patterned(
   /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/,

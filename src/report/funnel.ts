@@ -39,7 +39,7 @@
  * @module
  */
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
-import type { Deal, DealResult } from '../deal/deal.js';
+import type { Deal, DealResult, HistoryEntry } from '../deal/deal.js';
 import { stageDeadline } from '../deal/deadlines.js';
 
 /** Options of {@link funnelReport}. */
@@ -196,8 +196,9 @@ export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], optio
   // Per deal, the sequence numbers of its first and last visit to each stage (−1: none); reused across deals.
   const firstVisit = new Int32Array(stageCount);
   const lastVisit = new Int32Array(stageCount);
-  const outcomeCounts = new Map<string, { outcomeId: string; result: DealResult; count: number }>();
-  const kindCounts = new Map<string, { kindId: string | null; result: DealResult; count: number }>();
+  // Per result, the finishes by outcome id and by kind id ('' for none).
+  const outcomeCounts = { positive: new Map<string, FinishCount>(), negative: new Map<string, FinishCount>() };
+  const kindCounts = { positive: new Map<string, FinishCount>(), negative: new Map<string, FinishCount>() };
   let skipped = 0;
   let ongoing = 0;
   let open = 0;
@@ -243,9 +244,8 @@ export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], optio
         negative++;
         tally.finishedNegative++;
       }
-      count(outcomeCounts, `${result}\u0000${finish.outcomeId}`, () => ({ outcomeId: finish.outcomeId, result, count: 0 }));
-      const kindId = finish.kindId ?? null;
-      count(kindCounts, `${result}\u0000${kindId ?? ''}`, () => ({ kindId, result, count: 0 }));
+      count(outcomeCounts[result], finish.outcomeId);
+      count(kindCounts[result], finish.kindId ?? '');
     }
 
     firstVisit.fill(-1);
@@ -306,12 +306,8 @@ export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], optio
     openValue,
     weightedValue,
     stages,
-    finishesByOutcome: [...outcomeCounts.values()]
-      .sort((a, b) => b.count - a.count || byResult(a.result, b.result) || compareText(a.outcomeId, b.outcomeId))
-      .map(({ outcomeId, result, count: n }) => ({ outcomeId, result, count: n, share: n / totalOf(result) })),
-    finishesByKind: [...kindCounts.values()]
-      .sort((a, b) => b.count - a.count || byResult(a.result, b.result) || compareKinds(a.kindId, b.kindId))
-      .map(({ kindId, result, count: n }) => ({ kindId, result, count: n, share: n / totalOf(result) })),
+    finishesByOutcome: finishList(outcomeCounts, totalOf).map(({ id, result, count: n, share }) => ({ outcomeId: id, result, count: n, share })),
+    finishesByKind: finishList(kindCounts, totalOf).map(({ id, result, count: n, share }) => ({ kindId: id === '' ? null : id, result, count: n, share })),
   };
 }
 
@@ -328,59 +324,70 @@ function walkVisits(
   let start = 0;
   let active = false;
   let sequence = 0;
-  const end = (at: number) => {
-    if (stage !== undefined) {
-      const tally = tallies[stage.index] as StageTally;
-      tally.visits++;
-      tally.durations.push(at > start ? at - start : 0);
-      if (stage.limit !== null) {
-        const due = stageDeadline(topic, stage, start);
-        if (due !== null && at > due) tally.overdueVisits++;
+  const history = deal.history;
+  for (let h = 0; h < history.length; h++) {
+    const entry = history[h] as HistoryEntry;
+    if (entry.type !== 'opened') {
+      if (entry.status !== 'open') {
+        // A finish (or a close) ends the visit; later entries of a finished deal change no stage.
+        if (active) endVisit(topic, tallies, stage, start, entry.at);
+        active = false;
+        continue;
       }
+      const starts =
+        !active ||
+        entry.to !== entry.from ||
+        entry.type === 'moveToStage' ||
+        (entry.type === 'recordOutcome' &&
+          entry.outcomeId !== undefined &&
+          topic.stages.get(entry.from)?.outcomes.get(entry.outcomeId)?.restartsStageClock === true);
+      if (!starts) continue;
     }
-    active = false;
-  };
-  const begin = (stageId: string, at: number) => {
-    stage = topic.stages.get(stageId);
-    start = at;
+    if (active) endVisit(topic, tallies, stage, start, entry.at);
+    stage = stage !== undefined && stage.id === entry.to ? stage : topic.stages.get(entry.to);
+    start = entry.at;
     active = true;
     if (stage !== undefined) {
       if ((firstVisit[stage.index] as number) < 0) firstVisit[stage.index] = sequence;
       lastVisit[stage.index] = sequence;
       sequence++;
     }
-  };
-  for (const entry of deal.history) {
-    if (entry.type === 'opened') {
-      if (active) end(entry.at);
-      begin(entry.to, entry.at);
-      continue;
-    }
-    if (entry.status !== 'open') {
-      if (active) end(entry.at);
-      continue;
-    }
-    const starts =
-      !active ||
-      entry.to !== entry.from ||
-      entry.type === 'moveToStage' ||
-      (entry.type === 'recordOutcome' &&
-        entry.outcomeId !== undefined &&
-        topic.stages.get(entry.from)?.outcomes.get(entry.outcomeId)?.restartsStageClock === true);
-    if (!starts) continue;
-    if (active) end(entry.at);
-    begin(entry.to, entry.at);
   }
-  if (active) end(now);
+  if (active) endVisit(topic, tallies, stage, start, now);
 }
 
-function count<T extends { count: number }>(counts: Map<string, T>, key: string, create: () => T): void {
-  let item = counts.get(key);
-  if (item === undefined) {
-    item = create();
-    counts.set(key, item);
+/** Adds a visit from `start` to `end` to its stage's tally (none for a stage the topic does not know). */
+function endVisit(topic: CompiledSalesTopic, tallies: StageTally[], stage: CompiledStage | undefined, start: number, end: number): void {
+  if (stage === undefined) return;
+  const tally = tallies[stage.index] as StageTally;
+  tally.visits++;
+  tally.durations.push(end > start ? end - start : 0);
+  if (stage.limit !== null) {
+    const due = stageDeadline(topic, stage, start);
+    if (due !== null && end > due) tally.overdueVisits++;
   }
-  item.count++;
+}
+
+interface FinishCount {
+  count: number;
+}
+
+function count(counts: Map<string, FinishCount>, id: string): void {
+  const item = counts.get(id);
+  if (item === undefined) counts.set(id, { count: 1 });
+  else item.count++;
+}
+
+/** Finishes most frequent first; ties by result (positive first), then id in code-unit order ('' — no kind — last). */
+function finishList(
+  counts: Readonly<Record<DealResult, ReadonlyMap<string, FinishCount>>>,
+  totalOf: (result: DealResult) => number,
+): { id: string; result: DealResult; count: number; share: number }[] {
+  const items: { id: string; result: DealResult; count: number; share: number }[] = [];
+  for (const result of ['positive', 'negative'] as const) {
+    for (const [id, { count: n }] of counts[result]) items.push({ id, result, count: n, share: n / totalOf(result) });
+  }
+  return items.sort((a, b) => b.count - a.count || byResult(a.result, b.result) || compareIds(a.id, b.id));
 }
 
 function ratio(part: number, whole: number): number | null {
@@ -399,9 +406,8 @@ function percentile(sorted: Float64Array, p: number): number | null {
 }
 
 const byResult = (a: DealResult, b: DealResult): number => (a === b ? 0 : a === 'positive' ? -1 : 1);
-/** Code-unit order: unlike `localeCompare`, the same on every machine. */
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const compareKinds = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? 1 : b === null ? -1 : compareText(a, b));
+/** Code-unit order (unlike `localeCompare`, the same on every machine), with '' last. */
+const compareIds = (a: string, b: string): number => (a === b ? 0 : a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1);
 
 // ---------------------------------------------------------------------------------------------
 // Text rendering for the CLI.

@@ -1,14 +1,21 @@
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * Whether a string is a real calendar date written `YYYY-MM-DD`
- * (`2025-02-30` is not: `Date.parse` would quietly read it as 2 March).
+ * (`2025-02-30` is not, though `Date.parse` would quietly read it as 2 March).
  *
  * @example
  * isCalendarDate('2024-02-29'); // true
  * isCalendarDate('2025-02-29'); // false
  */
 export function isCalendarDate(text: string): boolean {
-  const time = DATE_PATTERN.test(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
-  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(text);
+  const match = DATE_PATTERN.exec(text);
+  if (match === null) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
 }

@@ -1,0 +1,203 @@
+/*
+ * npm run bench: measures the library side by side with its baselines in one
+ * process, on the same data, after warm-up, and prints a table of medians,
+ * ratios and a pass/fail column per target. Exits 1 when a target is missed.
+ * Not part of `npm test`: shared machines are too noisy for timed tests.
+ */
+import os from 'node:os';
+import { Bench } from 'tinybench';
+import { transition } from 'xstate';
+import {
+  applyEvent,
+  compileTopic,
+  createDealActor,
+  dealSnapshot,
+  findOverdue,
+  openDeal,
+  standardTopic,
+  type CompiledSalesTopic,
+  type Deal,
+  type DealEvent,
+} from '../src/index.js';
+import { dealRuns, HOUR, START } from './stream.js';
+import { chainTopic } from './topics.js';
+
+interface Row {
+  readonly name: string;
+  readonly value: string;
+}
+interface Target {
+  readonly name: string;
+  readonly measured: string;
+  readonly goal: string;
+  readonly pass: boolean;
+}
+
+const rows: Row[] = [];
+const targets: Target[] = [];
+const quick = process.argv.includes('--quick');
+const format = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3));
+const target = (name: string, measured: number, goal: number, direction: 'min' | 'max', unit = '') =>
+  targets.push({ name, measured: `${format(measured)}${unit}`, goal: `${direction === 'min' ? '≥' : '≤'} ${format(goal)}${unit}`, pass: direction === 'min' ? measured >= goal : measured <= goal });
+
+/** Median seconds of one call of each task, measured together after warm-up. */
+async function medians(tasks: Record<string, { fn: () => void; beforeEach?: () => void }>, time = quick ? 300 : 2000): Promise<Record<string, number>> {
+  const bench = new Bench({ time, warmupTime: quick ? 100 : 500, iterations: 10 });
+  for (const [name, task] of Object.entries(tasks)) bench.add(name, task.fn, task.beforeEach === undefined ? {} : { beforeEach: task.beforeEach });
+  await bench.run();
+  const result: Record<string, number> = {};
+  for (const task of bench.tasks) {
+    const latency = task.result.state === 'completed' ? task.result.latency.p50 : Number.NaN;
+    result[task.name] = latency / 1000;
+  }
+  return result;
+}
+
+const topic = compileTopic(standardTopic) as CompiledSalesTopic;
+
+async function applyEventBench(): Promise<number> {
+  const runs = dealRuns(topic, 500);
+  const events = runs.reduce((sum, run) => sum + run.events.length, 0);
+  // The floor: a lookup table that only moves the stage.
+  const table = new Map(topic.stageList.map((stage) => [stage.id, new Map([...stage.outcomes.values()].map((outcome) => [outcome.id, outcome.to ?? stage.id]))]));
+  const reduce = (stageId: string, event: DealEvent): string => (event.type === 'recordOutcome' ? (table.get(stageId)?.get(event.outcomeId) ?? stageId) : stageId);
+  let actors: ReturnType<typeof createDealActor>[] = [];
+  let sink = 0;
+  const time = await medians({
+    applyEvent: {
+      fn: () => {
+        for (const run of runs) {
+          let deal: Deal = run.deal;
+          for (const event of run.events) {
+            const result = applyEvent(topic, deal, event);
+            if (result.ok) deal = result.deal;
+          }
+          sink += deal.revision;
+        }
+      },
+    },
+    'xstate transition()': {
+      fn: () => {
+        for (const run of runs) {
+          let snapshot = dealSnapshot(topic, run.deal);
+          for (const event of run.events) [snapshot] = transition(topic.machine, snapshot, event);
+          sink += snapshot.context.deal.revision;
+        }
+      },
+    },
+    'live actor send()': {
+      beforeEach: () => {
+        actors = runs.map((run) => createDealActor(topic, run.deal).start());
+      },
+      fn: () => {
+        runs.forEach((run, index) => {
+          const actor = actors[index] as (typeof actors)[number];
+          for (const event of run.events) actor.send(event);
+          sink += actor.getSnapshot().context.deal.revision;
+        });
+      },
+    },
+    'lookup-table floor': {
+      fn: () => {
+        for (const run of runs) {
+          let stageId = run.deal.stageId;
+          for (const event of run.events) stageId = reduce(stageId, event);
+          sink += stageId.length;
+        }
+      },
+    },
+  });
+  const rate = (name: string) => events / (time[name] as number);
+  const apply = rate('applyEvent');
+  for (const name of Object.keys(time)) rows.push({ name: `1. ${name}`, value: `${format(rate(name))} events/s` });
+  target('applyEvent events/s', apply, 1_000_000, 'min');
+  target('applyEvent vs xstate transition()', apply / rate('xstate transition()'), 20, 'min', '×');
+  target('applyEvent vs live actor send()', apply / rate('live actor send()'), 3, 'min', '×');
+  target('lookup-table floor vs applyEvent', rate('lookup-table floor') / apply, 10, 'max', '×');
+  if (sink === 0) throw new Error('unreachable');
+  return apply;
+}
+
+async function findOverdueBench(): Promise<void> {
+  const count = quick ? 200_000 : 1_000_000;
+  const opened = openDeal(topic, { id: 'template', clientId: 'c', ownerId: 'u', at: START });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const deals: Deal[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const at = START + (index % 10_000) * HOUR;
+    deals.push({ ...opened.deal, id: `d${index}`, stageEnteredAt: at, stageDueAt: at + 24 * HOUR, dueAt: at + 720 * HOUR, idleDueAt: index % 3 === 0 ? null : at + 48 * HOUR });
+  }
+  const now = START + 400 * HOUR;
+  let sink = 0;
+  const time = await medians({
+    findOverdue: { fn: () => void (sink += findOverdue(topic, deals, now).length) },
+    'bare loop floor': {
+      fn: () => {
+        let overdueCount = 0;
+        for (let index = 0; index < deals.length; index += 1) {
+          const deal = deals[index] as Deal;
+          if ((deal.stageDueAt !== null && deal.stageDueAt < now) || (deal.dueAt !== null && deal.dueAt < now)) overdueCount += 1;
+        }
+        sink += overdueCount;
+      },
+    },
+  });
+  const rate = (name: string) => count / (time[name] as number);
+  rows.push({ name: `2. findOverdue over ${format(count)} deals`, value: `${format(rate('findOverdue'))} deals/s` });
+  rows.push({ name: '2. bare loop floor', value: `${format(rate('bare loop floor'))} deals/s` });
+  target('findOverdue vs bare loop', (time.findOverdue as number) / (time['bare loop floor'] as number), 3, 'max', '×');
+  if (sink === 0) throw new Error('unreachable');
+}
+
+async function compileBench(): Promise<void> {
+  const sizes = [10, 100, 1000];
+  const inputs = Object.fromEntries(sizes.map((size) => [size, chainTopic(size)]));
+  const time = await medians(Object.fromEntries(sizes.map((size) => [`${size} stages`, { fn: () => void compileTopic(inputs[size]) }])), quick ? 300 : 1500);
+  for (const size of sizes) rows.push({ name: `3. parse + lint + compile, ${size} stages`, value: `${format((time[`${size} stages`] as number) * 1000)} ms` });
+  target('compile 1,000 vs 100 stages', (time['1000 stages'] as number) / (time['100 stages'] as number), 12, 'max', '×');
+}
+
+async function simulateBench(applyRate: number): Promise<void> {
+  const deals = quick ? 10_000 : 100_000;
+  let events = 0;
+  const { simulate } = (await import('../src/index.js')) as unknown as { simulate: (topic: CompiledSalesTopic, options: { deals: number; seed: number }) => { events: number } };
+  const time = await medians({ simulate: { fn: () => void (events = simulate(topic, { deals, seed: 1 }).events) } }, 1);
+  const rate = events / (time.simulate as number);
+  rows.push({ name: `4. simulate ${format(deals)} deals`, value: `${format(rate)} events/s (${format(events)} events)` });
+  target('applyEvent vs simulate events/s', applyRate / rate, 2, 'max', '×');
+}
+
+function memoryBench(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc (npm run bench does)');
+  const count = quick ? 100_000 : 1_000_000;
+  const noHistory: Deal['history'] = Object.freeze([]);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const deals: Deal[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const opened = openDeal(topic, { id: `deal-${index}`, clientId: `client-${index % 50_000}`, ownerId: 'manager-7', at: START + index * 1000 });
+    if (opened.ok) deals.push({ ...opened.deal, history: noHistory });
+  }
+  gc();
+  const perDeal = (process.memoryUsage().heapUsed - before) / count;
+  const opened = openDeal(topic, { id: 'deal-123456', clientId: 'client-123456', ownerId: 'manager-7', at: START, amount: 150_000 });
+  const json = opened.ok ? Buffer.byteLength(JSON.stringify(opened.deal)) : Number.NaN;
+  rows.push({ name: `5. heap per open deal (without history), ${format(deals.length)} deals`, value: `${format(perDeal)} bytes` });
+  rows.push({ name: '5. persisted open deal as JSON', value: `${format(json)} bytes` });
+  target('heap per open deal', perDeal, 500, 'max', ' B');
+  target('JSON per persisted open deal', json, 1024, 'max', ' B');
+}
+
+const applyRate = await applyEventBench();
+await findOverdueBench();
+await compileBench();
+if (typeof (await import('../src/index.js') as Record<string, unknown>).simulate === 'function') await simulateBench(applyRate);
+memoryBench();
+
+const width = Math.max(...rows.map((row) => row.name.length));
+console.log(`crm-topics benchmarks — Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB${quick ? ' (quick run)' : ''}\n`);
+for (const row of rows) console.log(`${row.name.padEnd(width)}  ${row.value}`);
+console.log('\n| target | measured | goal | result |\n| --- | --- | --- | --- |');
+for (const row of targets) console.log(`| ${row.name} | ${row.measured} | ${row.goal} | ${row.pass ? 'pass' : 'FAIL'} |`);
+process.exitCode = targets.every((row) => row.pass) ? 0 : 1;
