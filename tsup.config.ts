@@ -6,12 +6,12 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { versio
 export default defineConfig([
   {
     // The library: ESM and CommonJS, each with its own type declarations.
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
     // Each build cleans only its own files: the two run side by side in dist/.
-    clean: ['index.*'],
+    clean: ['**/*', '!cli.*'],
     target: 'node20',
     treeshake: true,
   },

@@ -18,7 +18,12 @@ export interface Actor {
   readonly crmAccess?: 'none' | 'read' | 'full';
 }
 
-/** The role that may edit topics and override pipeline rules (S2). */
+/**
+ * The role that may edit topics and override pipeline rules (S2).
+ *
+ * @example
+ * const director: Actor = { id: 'u-1', roles: [DIRECTOR_ROLE] };
+ */
 export const DIRECTOR_ROLE = 'director';
 
 /**

@@ -10,9 +10,33 @@ export interface DealMachineContext {
   readonly deal: Deal;
 }
 
-/** Names of the states after the stages; they contain `:`, which stage ids cannot, so they never clash. */
+/*
+ * The machine states after the stages. Their names contain `:`, which stage
+ * ids cannot, so they never clash with a stage.
+ */
+
+/**
+ * The state of a deal that finished positively and waits for the business event that closes it (S34).
+ *
+ * @example
+ * actor.getSnapshot().matches(FINISHED_POSITIVE); // waiting for "invoice-paid"
+ */
 export const FINISHED_POSITIVE = 'finished:positive';
+
+/**
+ * The state of a deal closed with a positive result (S12).
+ *
+ * @example
+ * dealStateValue(wonDeal) === CLOSED_POSITIVE; // true
+ */
 export const CLOSED_POSITIVE = 'closed:positive';
+
+/**
+ * The state of a deal closed with a negative result (S12).
+ *
+ * @example
+ * dealStateValue(lostDeal) === CLOSED_NEGATIVE; // true
+ */
 export const CLOSED_NEGATIVE = 'closed:negative';
 
 /** The XState machine of a deal on one topic (see {@link buildDealMachine}). */
@@ -49,6 +73,12 @@ export type DealMachineSnapshot = MachineSnapshot<DealMachineContext, DealEvent,
  * accepts the privileged move (reopening) and, when the topic keeps them,
  * its remaining planned activities (S35). Time limits are data on the deal,
  * not `after` timers, so a restored actor misses no deadline.
+ *
+ * `compileTopic` builds it; hosts use `compiled.machine`.
+ *
+ * @example
+ * const { machine } = compileTopic(standardTopic);
+ * const actor = createActor(machine, { input: { deal } }).start();
  */
 export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
   // A transition's guards and its action see the same event object; decide once per (deal, event).

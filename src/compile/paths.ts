@@ -165,7 +165,8 @@ export function sampleFields(
 function sampleValue(field: FieldDefinition, at: number): FieldValue {
   switch (field.type) {
     case 'text':
-      return 'sample';
+      // Within the field's maxLength (at least 1), or the sample would be rejected by the very rule it is for.
+      return 'sample'.slice(0, field.maxLength ?? 6);
     case 'number':
       return field.min ?? field.max ?? 0;
     case 'date':

@@ -29,6 +29,7 @@ const catalogue = {
   invalid_input: { rule: 'input', text: (p: Params) => `The new deal is malformed at ${p.path}: ${p.detail}` },
   topic_mismatch: { rule: 'versioning', text: (p: Params) => `The deal belongs to topic ${p.deal}, not ${p.topic}.` },
   unknown_stage: { rule: 'S7', text: (p: Params) => `Stage "${p.id}" does not exist in this topic.` },
+  deadline_mismatch: { rule: 'S6', text: (p: Params) => `The deal's ${p.field} is ${p.actual}, but its topic implies ${p.expected}: the stored deal was changed outside this library.` },
   stale_revision: { rule: 'compare-and-set', text: (p: Params) => `The deal is at revision ${p.actual}, not ${p.expected}: reload it and try again.` },
   event_before_open: { rule: 'time', text: (p: Params) => `The event time ${p.at} is before the deal was opened (${p.openedAt}).` },
   event_out_of_order: { rule: 'time', text: (p: Params) => `The event time ${p.at} is before the deal's last change (${p.last}).` },

@@ -24,7 +24,14 @@ const base = {
   expectedRevision: z.number().int().min(0).optional().describe('Reject the event unless the deal has this revision.'),
 };
 
-/** Every event a deal accepts, told apart by `type`. */
+/**
+ * The zod schema of every event a deal accepts, told apart by `type`.
+ * `applyEvent` validates with it; hosts may use it to validate requests early.
+ *
+ * @example
+ * const parsed = dealEventSchema.safeParse(await request.json());
+ * if (!parsed.success) return badRequest(parsed.error.issues);
+ */
 export const dealEventSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...base,

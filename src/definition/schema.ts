@@ -12,7 +12,12 @@ import { ISO_DURATION, parseDuration } from '../time/duration.js';
 /** The shape of every id: stage, outcome, kind, field, document, topic. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-/** The most stages a topic may have; real pipelines have a handful. */
+/**
+ * The most stages a topic may have; real pipelines have a handful.
+ *
+ * @example
+ * if (stages.length > MAX_STAGES) throw new Error('too many stages');
+ */
 export const MAX_STAGES = 1000;
 const MAX_ITEMS = 1000;
 const MAX_NAME = 200;
@@ -303,7 +308,13 @@ export const serviceTopicSchema = z
   .strictObject({ ...topicCommon, kind: z.literal('service') })
   .describe('A service topic (S23, S38).');
 
-/** Any topic definition, told apart by `kind` (S23). */
+/**
+ * The zod schema of any topic definition, told apart by `kind` (S23). It
+ * checks shape only; `parseTopic` adds the lint checks and readable issues.
+ *
+ * @example
+ * const shapeOnly = topicSchema.safeParse(input);
+ */
 export const topicSchema = z.discriminatedUnion('kind', [salesTopicSchema, auditTopicSchema, serviceTopicSchema]);
 
 /** A validated topic definition with every default filled in. */

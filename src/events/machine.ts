@@ -27,6 +27,11 @@ export type TopicEventMachine = StateMachine<
  * Builds the machine of an audit or service event (S37, S38): `planned`,
  * then `recorded` or `cancelled` (both final). Guards and actions call
  * `recordEvent` and `cancelEvent`, so the machine and the functions agree.
+ * `compileTopic` builds it for audit and service topics.
+ *
+ * @example
+ * const actor = createActor(compiled.machine, { input: { event: planned } }).start();
+ * actor.send({ type: 'record', actor: { id: 'u-1' }, at: Date.now(), answer: 'yes', kindId: 'ok', comment: 'Fine' });
  */
 export function buildTopicEventMachine(topic: CompiledEventTopic): TopicEventMachine {
   const decide = (event: TopicEvent, message: TopicEventMachineEvent): TopicEventResult => {

@@ -14,7 +14,12 @@ export interface Duration {
   readonly seconds: number;
 }
 
-/** The longest limit a topic may state: ten years, in days. Longer ones are typos. */
+/**
+ * The longest limit a topic may state: ten years, in days. Longer ones are typos.
+ *
+ * @example
+ * parseDuration(`P${MAX_DURATION_DAYS + 1}D`); // undefined
+ */
 export const MAX_DURATION_DAYS = 3650;
 
 const MINUTE = 60_000;

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const TIMEOUT = 45_000;
-const BUILT = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts'];
+const BUILT = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.js', 'dist/testing.cjs', 'dist/testing.d.ts', 'dist/testing.d.cts', 'dist/cli.js'];
 /** Marks the README code block this suite runs, so the documented example cannot rot. */
 const README_EXAMPLE_MARKER = '<!-- test/package/consumer.test.ts runs this example -->';
 
@@ -126,6 +126,13 @@ assert.equal(topic.kind, 'sales');
 assert.equal(safeParseTopic({ kind: 'sales' }).ok, false);
 assert.throws(() => parseTopic({ kind: 'sales' }), TopicValidationError);
 assert.match(import.meta.resolve('crm-topics'), /node_modules\\/crm-topics\\/dist\\/index\\.js$/);
+const { compileTopic, openDeal, applyEvent } = await import('crm-topics');
+const compiled = compileTopic(standardTopic);
+const opened = openDeal(compiled, { id: 'd', clientId: 'c', ownerId: 'u', at: 0 });
+assert.equal(applyEvent(compiled, opened.deal, { type: 'recordOutcome', outcomeId: 'qualified', at: 1, actor: { id: 'u' } }).deal.stageId, 'acquaintance');
+const { assertValidTopic, topicRoutes } = await import('crm-topics/testing');
+assert.equal(assertValidTopic(standardTopic).id, 'standard');
+assert.equal(topicRoutes(standardTopic).length, 7);
 console.log('esm ok');
 `,
     );
@@ -144,6 +151,8 @@ assert.equal(topic.kind, 'sales');
 assert.equal(safeParseTopic({ kind: 'sales' }).ok, false);
 assert.throws(() => parseTopic({ kind: 'sales' }), TopicValidationError);
 assert.match(require.resolve('crm-topics'), /node_modules[\\\\/]crm-topics[\\\\/]dist[\\\\/]index\\.cjs$/);
+const { assertValidTopic } = require('crm-topics/testing');
+assert.throws(() => assertValidTopic({ kind: 'sales' }), /is not valid/);
 console.log('cjs ok');
 `,
     );
