@@ -93,3 +93,39 @@ export { canEditTopic, DIRECTOR_ROLE, isApprover, type Actor } from './access/pe
 export { availableOutcomes, type AvailableOutcome } from './deal/available.js';
 export { outcomeEvents, topicPaths, type TopicPath, type TopicPathsOptions } from './compile/paths.js';
 export { findOverdue, LIMIT_KINDS, nextDeadline, overdue, type Deadline, type LimitKind, type OverdueDeal, type OverdueLimit, type OverdueOptions, type OverdueResult } from './time/overdue.js';
+
+// Editing topics and migrating deals between versions.
+export {
+  createTopic,
+  editTopic,
+  type DeadlineChangeInput,
+  type DocumentChanges,
+  type DocumentInput,
+  type EditOptions,
+  type EditResult,
+  type FieldChanges,
+  type FieldInput,
+  type NewTopicInput,
+  type OutcomeChanges,
+  type OutcomeInput,
+  type OutcomeKindChanges,
+  type OutcomeKindInput,
+  type ParametersChanges,
+  type StageChanges,
+  type StageInput,
+  type TopicChanges,
+  type TopicEdit,
+  type TopicEditOp,
+} from './definition/edit.js';
+export { diffTopics, type TopicChange, type TopicChangeType } from './migrate/diff.js';
+export { planMigration, type DealMigration, type MigrationConflict, type MigrationConflictCode, type MigrationPlan, type StageMapping } from './migrate/plan.js';
+export {
+  approvedDeadline,
+  migrateDeal,
+  type DeadlinePolicy,
+  type MigrateOptions,
+  type MigrateResult,
+  type MigrationEntry,
+  type MigrationError,
+  type MigrationErrorCode,
+} from './migrate/migrate.js';

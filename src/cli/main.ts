@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { topicJsonSchema } from '../definition/json-schema.js';
 import { diagramCommand } from './diagram.js';
+import { diffCommand } from './diff.js';
 import { UsageError, type CliIo } from './io.js';
 import { validateCommand } from './validate.js';
 
@@ -46,6 +47,16 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot']).default('mermaid'))
     .action((file: string, options: { format: 'mermaid' | 'dot' }) => {
       exitCode = diagramCommand(file, options, io);
+    });
+
+  program
+    .command('diff')
+    .description('List the changes between two versions of a topic.')
+    .argument('<old>', 'the earlier topic JSON file')
+    .argument('<new>', 'the later topic JSON file')
+    .option('--json', 'print the changes as JSON')
+    .action((before: string, after: string, options: { json?: boolean }) => {
+      exitCode = diffCommand(before, after, options, io);
     });
 
   program

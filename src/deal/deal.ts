@@ -69,6 +69,9 @@ export interface HistoryEntry {
   readonly dueAt?: number;
   readonly businessEvent?: string;
   readonly reason?: string;
+  /** For a `migrated` entry: the topic versions the deal moved between. */
+  readonly fromVersion?: number;
+  readonly toVersion?: number;
 }
 
 /**

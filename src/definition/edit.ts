@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { Immer, castDraft, current, isDraft, type Draft } from 'immer';
+import { Immer, castDraft, current, isDraft, original, type Draft } from 'immer';
 import type { z } from 'zod';
 import ru from 'zod/v4/locales/ru.js';
 import { canEditTopic, type Actor } from '../access/permissions.js';
@@ -38,23 +38,58 @@ import {
 import { standardTopic } from './standard-topic.js';
 import { fromZodIssues } from './zod-issues.js';
 
-/** A stage as an author writes it: defaults (`outcomes`, `requiredFields`) may be left out. */
+/**
+ * A stage as an author writes it: defaults (`outcomes`, `requiredFields`) may be left out.
+ *
+ * @example
+ * const stage: StageInput = { id: 'contract', name: 'Договор', maxDuration: 'P2D', outcomes: [{ id: 'signed', name: 'Подписан', to: 'payment' }] };
+ */
 export type StageInput = z.input<typeof stageSchema>;
-/** An outcome as an author writes it: a move (`to`) or a finish (`finish`). */
+/**
+ * An outcome as an author writes it: a move (`to`) or a finish (`finish`).
+ *
+ * @example
+ * const outcome: OutcomeInput = { id: 'lost', name: 'Отказ', finish: 'negative', kindRequired: true };
+ */
 export type OutcomeInput = z.input<typeof outcomeSchema>;
-/** An outcome kind (S27) as an author writes it. */
+/**
+ * An outcome kind (S27) as an author writes it.
+ *
+ * @example
+ * const kind: OutcomeKindInput = { id: 'budget', name: 'Нет бюджета', polarity: 'negative' };
+ */
 export type OutcomeKindInput = z.input<typeof outcomeKindSchema>;
-/** An additional field (S29) as an author writes it. */
+/**
+ * An additional field (S29) as an author writes it.
+ *
+ * @example
+ * const field: FieldInput = { id: 'volume', name: 'Объём, т', type: 'number', min: 0 };
+ */
 export type FieldInput = z.input<typeof fieldSchema>;
-/** A document template (S28) as an author writes it. */
+/**
+ * A document template (S28) as an author writes it.
+ *
+ * @example
+ * const document: DocumentInput = { id: 'contract', name: 'Договор', template: 'contract', stages: ['payment'] };
+ */
 export type DocumentInput = z.input<typeof documentSchema>;
-/** Deadline change approval (S25) as an author writes it. */
+/**
+ * Deadline change approval (S25) as an author writes it.
+ *
+ * @example
+ * const approval: DeadlineChangeInput = { approval: 'required', approvers: [{ role: 'director' }, { userId: 'ceo' }] };
+ */
 export type DeadlineChangeInput = z.input<typeof deadlineChangeSchema>;
 
 /** Changes to some properties: a value sets it, `null` removes an optional one, absent leaves it. */
 type Changes<T> = { readonly [K in keyof T]?: T[K] | null };
 
-/** What {@link editTopic} may change on the topic itself (never `id`, `kind` or `version`). */
+/**
+ * What {@link editTopic} may change on the topic itself (never `id`, `kind` or `version`).
+ *
+ * @example
+ * const changes: TopicChanges = { name: 'Опт', maxDuration: 'P45D', instruction: null };
+ */
 export type TopicChanges = Changes<{
   name: string;
   group: string;
@@ -65,9 +100,19 @@ export type TopicChanges = Changes<{
   /** The working calendar, sales only. */
   calendar: z.input<typeof calendarSchema>;
 }>;
-/** What may change on a stage (S6); its outcomes have their own edits. */
+/**
+ * What may change on a stage (S6); its outcomes have their own edits.
+ *
+ * @example
+ * const changes: StageChanges = { name: 'КП', maxDuration: 'P1D', comment: null, requiredFields: ['carrier'] };
+ */
 export type StageChanges = Changes<Omit<StageInput, 'id' | 'outcomes'>>;
-/** What may change on an outcome; setting `to` makes it a move, setting `finish` a finish (S8–S12). */
+/**
+ * What may change on an outcome; setting `to` makes it a move, setting `finish` a finish (S8–S12).
+ *
+ * @example
+ * const changes: OutcomeChanges = { finish: 'negative', commentRequired: true };
+ */
 export type OutcomeChanges = Changes<{
   name: string;
   to: string;
@@ -77,9 +122,19 @@ export type OutcomeChanges = Changes<{
   kinds: readonly string[];
   commentRequired: boolean;
 }>;
-/** What may change on an outcome kind (S27). */
+/**
+ * What may change on an outcome kind (S27).
+ *
+ * @example
+ * const changes: OutcomeKindChanges = { commentRequired: true };
+ */
 export type OutcomeKindChanges = Changes<Omit<OutcomeKindInput, 'id'>>;
-/** What may change on a field (S29); changing `type` drops the properties of the old type. */
+/**
+ * What may change on a field (S29); changing `type` drops the properties of the old type.
+ *
+ * @example
+ * const changes: FieldChanges = { type: 'select', options: [{ id: 'pek', name: 'ПЭК' }] };
+ */
 export type FieldChanges = Changes<{
   name: string;
   description: string;
@@ -89,9 +144,19 @@ export type FieldChanges = Changes<{
   max: number;
   options: readonly { readonly id: string; readonly name: string }[];
 }>;
-/** What may change on a document template (S28); `stages: null` offers it everywhere. */
+/**
+ * What may change on a document template (S28); `stages: null` offers it everywhere.
+ *
+ * @example
+ * const changes: DocumentChanges = { stages: null };
+ */
 export type DocumentChanges = Changes<Omit<DocumentInput, 'id'>>;
-/** Sales parameters to change (S4, S5, S32–S35); `afterClose` may be given in part. */
+/**
+ * Sales parameters to change (S4, S5, S32–S35); `afterClose` may be given in part.
+ *
+ * @example
+ * const changes: ParametersChanges = { planning: 'mandatory', afterClose: { unpaidInvoices: 'keep' } };
+ */
 export type ParametersChanges = {
   readonly [K in keyof z.input<typeof parametersSchema>]?: K extends 'afterClose'
     ? Partial<NonNullable<z.input<typeof parametersSchema>['afterClose']>>
@@ -151,7 +216,12 @@ export type TopicEdit =
   | { readonly op: 'updateDocument'; readonly documentId: string; readonly changes: DocumentChanges }
   | { readonly op: 'removeDocument'; readonly documentId: string };
 
-/** The operation names of {@link TopicEdit}. */
+/**
+ * The operation names of {@link TopicEdit}.
+ *
+ * @example
+ * const op: TopicEditOp = 'removeStage';
+ */
 export type TopicEditOp = TopicEdit['op'];
 
 /**
@@ -166,13 +236,23 @@ export type EditResult<T extends TopicDefinition = TopicDefinition> =
   | { readonly ok: true; readonly topic: T; readonly warnings: readonly TopicIssue[] }
   | { readonly ok: false; readonly issues: readonly TopicIssue[] };
 
-/** Options of {@link editTopic} and {@link createTopic}. */
+/**
+ * Options of {@link editTopic} and {@link createTopic}.
+ *
+ * @example
+ * editTopic(topic, director, edit, { locale: 'ru' });
+ */
 export interface EditOptions {
   /** The language of the messages: English (default) or Russian. */
   readonly locale?: Locale;
 }
 
-/** What a new topic needs: its kind (S23), id and name; the rest can be edited afterwards. */
+/**
+ * What a new topic needs: its kind (S23), id and name; the rest can be edited afterwards.
+ *
+ * @example
+ * const input: NewTopicInput = { kind: 'audit', id: 'store-audit', name: 'Аудит точки' };
+ */
 export interface NewTopicInput {
   readonly kind: TopicDefinition['kind'];
   readonly id: string;
@@ -296,15 +376,19 @@ function applyEdit(draft: Draft<TopicDefinition>, edit: TopicEdit, ctx: Context)
     case 'setDeadlineChange':
       return sales(draft, edit.op, ctx, (topic) => {
         const parsed = parseItem(deadlineChangeSchema, edit.deadlineChange, ['deadlineChange'], ctx);
-        if (parsed !== undefined) topic.deadlineChange = castDraft(parsed);
+        if (parsed !== undefined) topic.deadlineChange = castDraft(reuse(base(topic.deadlineChange), parsed) as typeof parsed);
       });
     case 'setParameters':
       return sales(draft, edit.op, ctx, (topic) => {
+        if (!isObject(edit.parameters)) {
+          report(ctx, issue('invalid_edit', at(ctx, 'parameters'), ctx.locale, { detail: 'expected an object of changes' }));
+          return;
+        }
         const changes = objectOrEmpty(edit.parameters);
         const afterClose = 'afterClose' in changes ? { ...plain(topic.parameters.afterClose), ...objectOrEmpty(changes.afterClose) } : undefined;
         const merged = { ...plain(topic.parameters), ...changes, ...(afterClose === undefined ? {} : { afterClose }) };
         const parsed = parseItem(parametersSchema, merged, ['parameters'], ctx);
-        if (parsed !== undefined) topic.parameters = castDraft(parsed);
+        if (parsed !== undefined) topic.parameters = castDraft(reuse(base(topic.parameters), parsed) as typeof parsed);
       });
     case 'addStage':
       return sales(draft, edit.op, ctx, (topic) => insert(topic.stages, 'stages', stageSchema, edit.stage, edit.index, ctx));
@@ -403,8 +487,12 @@ function withKinds(draft: Draft<TopicDefinition>, op: TopicEditOp, ctx: Context,
 }
 
 function updateTopic(draft: Draft<TopicDefinition>, changes: TopicChanges, ctx: Context): void {
+  if (!isObject(changes)) {
+    report(ctx, issue('invalid_edit', at(ctx, 'changes'), ctx.locale, { detail: 'expected an object of changes' }));
+    return;
+  }
   const target = draft as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(objectOrEmpty(changes))) {
+  for (const [key, value] of Object.entries(changes)) {
     if (!TOPIC_KEYS.has(key)) {
       report(ctx, issue('invalid_edit', at(ctx, 'changes', key), ctx.locale, { detail: `"${key}" cannot be changed here` }));
       continue;
@@ -434,7 +522,11 @@ function update<S extends z.ZodType>(
   dropped: readonly string[],
   ctx: Context,
 ): void {
-  const entries = Object.entries(objectOrEmpty(changes));
+  if (!isObject(changes)) {
+    report(ctx, issue('invalid_edit', at(ctx, 'changes'), ctx.locale, { detail: 'expected an object of changes' }));
+    return;
+  }
+  const entries = Object.entries(changes);
   const fixed = entries.find(([key]) => key === 'id' || (key === 'outcomes' && path === 'stages'));
   if (fixed !== undefined) {
     const detail = fixed[0] === 'id' ? 'ids never change: deals and histories refer to them' : 'outcomes have their own edits';
@@ -445,7 +537,7 @@ function update<S extends z.ZodType>(
   const kept = Object.entries(plain(list[index])).filter(([key]) => !changed.has(key));
   const merged = Object.fromEntries([...kept, ...entries.filter(([, value]) => value !== null && value !== undefined)]);
   const parsed = parseItem(schema, merged, [...pathKeys(path), index], ctx);
-  if (parsed !== undefined) list[index] = parsed;
+  if (parsed !== undefined) list[index] = reuse(base(list[index]), parsed);
 }
 
 function removeStage(topic: SalesDraft, edit: Extract<TopicEdit, { op: 'removeStage' }>, ctx: Context): void {
@@ -558,6 +650,15 @@ function plain(value: unknown): Record<string, unknown> {
   return typeof snapshot === 'object' && snapshot !== null ? { ...(snapshot as Record<string, unknown>) } : {};
 }
 
+/** The object a draft was made from (shared with the input), or the value itself. */
+function base(value: unknown): unknown {
+  return isDraft(value) ? original(value) : value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function objectOrEmpty<T>(value: T | undefined): Partial<T> & Record<string, unknown> {
   return (typeof value === 'object' && value !== null ? value : {}) as Partial<T> & Record<string, unknown>;
 }
@@ -619,51 +720,9 @@ const RULES: Readonly<Record<string, string>> = {
  * Messages of the codes only editing reports. They belong with the others in
  * messages.ts; they are here until that file takes them.
  */
-const TEXTS: Readonly<Record<string, { en: (p: Params) => string; ru: (p: Params) => string }>> = {
-  not_permitted: {
-    en: (p) => `User ${p.actor} may not edit topics: it takes the system administrator, the "director" role or full access to the Clients/CRM zone.`,
-    ru: (p) => `Пользователь ${p.actor} не может редактировать темы: это могут системный администратор, роль «Директор» или полный доступ к зоне «Клиенты/CRM».`,
-  },
-  wrong_topic_kind: {
-    en: (p) => `"${p.op}" needs a ${p.expected} topic; this is a ${p.kind} topic.`,
-    ru: (p) => `Для «${p.op}» нужна тема типа ${p.expected}; эта тема имеет тип ${p.kind}.`,
-  },
-  stage_in_use: {
-    en: (p) => `Outcome "${p.outcome}" (${p.where}) moves to stage "${p.stage}", which is being removed: redirect it (redirect, redirectTo) or change it first.`,
-    ru: (p) => `Итог «${p.outcome}» (${p.where}) ведёт в удаляемую стадию «${p.stage}»: перенаправьте его (redirect, redirectTo) или сначала измените.`,
-  },
-  kind_in_use: {
-    en: (p) => `Outcome "${p.outcome}" (${p.where}) lists outcome kind "${p.kind}", which is being removed: change the outcome first.`,
-    ru: (p) => `Итог «${p.outcome}» (${p.where}) использует удаляемый вид итога «${p.kind}»: сначала измените итог.`,
-  },
-  field_in_use: {
-    en: (p) => `Stage "${p.stage}" requires field "${p.field}", which is being removed: change the stage first.`,
-    ru: (p) => `Стадия «${p.stage}» требует удаляемое поле «${p.field}»: сначала измените стадию.`,
-  },
-  unknown_outcome: {
-    en: (p) => `Outcome "${p.id}" does not exist there.`,
-    ru: (p) => `Итога «${p.id}» там нет.`,
-  },
-  unknown_document: {
-    en: (p) => `Document template "${p.id}" does not exist in this topic.`,
-    ru: (p) => `Шаблона документа «${p.id}» в этой теме нет.`,
-  },
-  invalid_position: {
-    en: (p) => `Position ${p.index} is not a whole number from 0 to ${p.max}.`,
-    ru: (p) => `Позиция ${p.index} не является целым числом от 0 до ${p.max}.`,
-  },
-  invalid_redirect: {
-    en: (p) => `Invalid redirect: ${p.detail}.`,
-    ru: (p) => `Неверное перенаправление: ${p.detail}.`,
-  },
-  invalid_edit: {
-    en: (p) => `The edit is malformed: ${p.detail}.`,
-    ru: (p) => `Правка задана неверно: ${p.detail}.`,
-  },
-};
 
 function issue(code: string, path: string, locale: Locale, params: Params = {}, value?: string | number): TopicIssue {
-  const text = Object.hasOwn(TEXTS, code) ? TEXTS[code]?.[locale](params) : message(code, locale, params);
+  const text = message(code, locale, params);
   const rule = RULES[code];
   return { severity: 'error', code, path, message: text ?? code, ...(rule === undefined ? {} : { rule }), ...(value === undefined ? {} : { value }) };
 }

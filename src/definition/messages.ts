@@ -117,6 +117,47 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: (p) => `Date ${p.date} is listed both as a holiday and as a working day.`,
     ru: (p) => `Дата ${p.date} указана и как праздник, и как рабочий день.`,
   },
+  // Topic editing (edit.ts).
+  not_permitted: {
+    en: (p) => `User ${p.actor} may not edit topics: it takes the system administrator, the "director" role or full access to the Clients/CRM zone.`,
+    ru: (p) => `Пользователь ${p.actor} не может редактировать темы: это могут системный администратор, роль «Директор» или полный доступ к зоне «Клиенты/CRM».`,
+  },
+  wrong_topic_kind: {
+    en: (p) => `"${p.op}" needs a ${p.expected} topic; this is a ${p.kind} topic.`,
+    ru: (p) => `Для «${p.op}» нужна тема типа ${p.expected}; эта тема имеет тип ${p.kind}.`,
+  },
+  stage_in_use: {
+    en: (p) => `Outcome "${p.outcome}" (${p.where}) moves to stage "${p.stage}", which is being removed: redirect it (redirect, redirectTo) or change it first.`,
+    ru: (p) => `Итог «${p.outcome}» (${p.where}) ведёт в удаляемую стадию «${p.stage}»: перенаправьте его (redirect, redirectTo) или сначала измените.`,
+  },
+  kind_in_use: {
+    en: (p) => `Outcome "${p.outcome}" (${p.where}) lists outcome kind "${p.kind}", which is being removed: change the outcome first.`,
+    ru: (p) => `Итог «${p.outcome}» (${p.where}) использует удаляемый вид итога «${p.kind}»: сначала измените итог.`,
+  },
+  field_in_use: {
+    en: (p) => `Stage "${p.stage}" requires field "${p.field}", which is being removed: change the stage first.`,
+    ru: (p) => `Стадия «${p.stage}» требует удаляемое поле «${p.field}»: сначала измените стадию.`,
+  },
+  unknown_outcome: {
+    en: (p) => `Outcome "${p.id}" does not exist there.`,
+    ru: (p) => `Итога «${p.id}» там нет.`,
+  },
+  unknown_document: {
+    en: (p) => `Document template "${p.id}" does not exist in this topic.`,
+    ru: (p) => `Шаблона документа «${p.id}» в этой теме нет.`,
+  },
+  invalid_position: {
+    en: (p) => `Position ${p.index} is not a whole number from 0 to ${p.max}.`,
+    ru: (p) => `Позиция ${p.index} не является целым числом от 0 до ${p.max}.`,
+  },
+  invalid_redirect: {
+    en: (p) => `Invalid redirect: ${p.detail}.`,
+    ru: (p) => `Неверное перенаправление: ${p.detail}.`,
+  },
+  invalid_edit: {
+    en: (p) => `The edit is malformed: ${p.detail}.`,
+    ru: (p) => `Правка задана неверно: ${p.detail}.`,
+  },
 };
 
 /** The zod type names a `required` issue expects, in Russian (accusative: "нужно указать строку"). */

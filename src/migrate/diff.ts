@@ -19,6 +19,9 @@ import type { Outcome, TopicDefinition } from '../definition/schema.js';
  * - `outcome-added`, `outcome-removed`, `outcome-retargeted` (another stage, or move ↔ finish, or the other finish: S8–S12), `outcome-changed` (any other property).
  * - `outcome-kind-added`, `-removed`, `-changed` (S27); `field-added`, `-removed`, `-changed` (S29); `document-added`, `-removed`, `-changed` (S28).
  * - `parameter-changed`: a sales parameter (S4, S5, S32–S35).
+ *
+ * @example
+ * const limits = diffTopics(v1, v2).filter((change) => change.type === 'stage-limit-changed' || change.type === 'deal-limit-changed');
  */
 export type TopicChangeType =
   | 'topic-changed'

@@ -19,10 +19,18 @@ import type { DealMigration, MigrationPlan } from './plan.js';
  *   person decided that date, so it stays. A deal that lands in another stage
  *   keeps its `stageEnteredAt`: merging stages gives no one extra time.
  * - `keep`: the three deadlines stay exactly as they were.
+ *
+ * @example
+ * migrateDeal(plan, deal, { deadlines: 'keep' }); // grandfather the old limits
  */
 export type DeadlinePolicy = 'keep' | 'recompute';
 
-/** Options of {@link migrateDeal}. */
+/**
+ * Options of {@link migrateDeal}.
+ *
+ * @example
+ * const options: MigrateOptions = { deadlines: 'recompute', at: Date.now(), by: 'admin', reason: 'Stages merged' };
+ */
 export interface MigrateOptions {
   /** How deadlines are set; `recompute` by default. */
   readonly deadlines?: DeadlinePolicy;
@@ -40,6 +48,9 @@ export interface MigrateOptions {
  * deal stays on its version), `deal_conflict`, `stale_deal` (the deal changed
  * since it was planned: plan again), `invalid_deal`, `invalid_options`,
  * `event_out_of_order` (`at` is before the deal's last change).
+ *
+ * @example
+ * if (!result.ok && result.error.code === 'stale_deal') plan = planMigration(v1, v2, await store.dealsOf(v1.id));
  */
 export type MigrationErrorCode =
   | 'plan_has_conflicts'
@@ -64,7 +75,13 @@ export interface MigrationError {
   readonly path?: string;
 }
 
-/** The answer of {@link migrateDeal}. */
+/**
+ * The answer of {@link migrateDeal}.
+ *
+ * @example
+ * const result: MigrateResult = migrateDeal(plan, deal);
+ * if (result.ok) await store.save(result.deal);
+ */
 export type MigrateResult = { readonly ok: true; readonly deal: Deal } | { readonly ok: false; readonly error: MigrationError };
 
 /**

@@ -40,6 +40,9 @@ export type StageMapping = Readonly<Record<string, string>>;
  * for approval and the approval rules changed, S25), `cannot_close` (a
  * finished deal waits for a business event, and the new version closes on the
  * finish itself, S34).
+ *
+ * @example
+ * const blocking = plan.conflicts.filter((conflict) => conflict.code === 'stage_removed').map((conflict) => conflict.dealId);
  */
 export type MigrationConflictCode =
   | 'invalid_topic'
@@ -155,7 +158,7 @@ export interface MigrationPlan {
 export function planMigration(
   before: TopicDefinition | CompiledTopic,
   after: TopicDefinition | CompiledTopic,
-  openDeals: readonly Deal[],
+  deals: readonly Deal[],
   mapping: StageMapping = {},
 ): MigrationPlan {
   const conflicts: MigrationConflict[] = [];
@@ -174,8 +177,8 @@ export function planMigration(
   }
   checkMapping(old, next, mapping, conflicts);
 
-  const deals: DealMigration[] = [];
-  const list: readonly unknown[] = Array.isArray(openDeals) ? openDeals : [];
+  const steps: DealMigration[] = [];
+  const list: readonly unknown[] = Array.isArray(deals) ? deals : [];
   const counts = new Map<unknown, number>();
   for (const deal of list) if (isObject(deal)) counts.set(deal.id, (counts.get(deal.id) ?? 0) + 1);
   list.forEach((deal, index) => {
@@ -184,10 +187,10 @@ export function planMigration(
       return;
     }
     const planned = planDeal(old, next, deal as unknown as Deal, mapping, (counts.get(deal.id) ?? 0) > 1);
-    deals.push(planned);
+    steps.push(planned);
     conflicts.push(...planned.conflicts);
   });
-  return { ...header, ok: conflicts.length === 0, changes: diffTopics(old.definition, next.definition), deals, conflicts, topic: next };
+  return { ...header, ok: conflicts.length === 0, changes: diffTopics(old.definition, next.definition), deals: steps, conflicts, topic: next };
 }
 
 function planDeal(old: CompiledSalesTopic, next: CompiledSalesTopic, deal: Deal, mapping: StageMapping, duplicate: boolean): DealMigration {

@@ -43,7 +43,7 @@ export function assertValidTopicFile(path: string, options: Omit<AssertValidOpti
   try {
     input = JSON.parse(readFileSync(path, 'utf8')) as unknown;
   } catch (error) {
-    throw new Error(`${path} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${path} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   return assertValidTopic(input, { ...options, name: path });
 }

@@ -127,6 +127,42 @@ describe('crm-topics diagram', () => {
   });
 });
 
+describe('crm-topics diff', () => {
+  it('lists the changes between two versions, as lines or JSON', () => {
+    const older = JSON.parse(readFileSync(join(root, 'examples/topics/new-clients.json'), 'utf8')) as { version: number; stages: { name: string; maxDuration?: string }[] };
+    const newer = structuredClone(older);
+    newer.version = 2;
+    (newer.stages[0] as { name: string }).name = 'Первый звонок';
+    (newer.stages[1] as { maxDuration?: string }).maxDuration = 'P2D';
+    write('v1.json', JSON.stringify(older));
+    write('v2.json', JSON.stringify(newer));
+    const text = crmTopics('diff', 'v1.json', 'v2.json');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(
+      [
+        'new-clients v1 → new-clients v2: 2 changes',
+        '  stage-renamed        stages[0].name: Stage "acquaintance" renamed: "Знакомство с клиентом" → "Первый звонок".',
+        '  stage-limit-changed  stages[1].maxDuration: Stage "offer": maxDuration P3D → P2D.',
+        '',
+      ].join('\n'),
+    );
+    const json = crmTopics('diff', '--json', 'v1.json', 'v2.json');
+    const report = JSON.parse(json.stdout) as { from: { version: number }; to: { version: number }; changes: { type: string; path: string }[] };
+    expect(report.from.version).toBe(1);
+    expect(report.to.version).toBe(2);
+    expect(report.changes.map((change) => [change.type, change.path])).toEqual([
+      ['stage-renamed', 'stages[0].name'],
+      ['stage-limit-changed', 'stages[1].maxDuration'],
+    ]);
+    expect(crmTopics('diff', 'v1.json', 'v1.json').stdout).toContain('no changes');
+  });
+
+  it('exits 1 for an invalid topic and 2 for a missing file', () => {
+    expect(crmTopics('diff', 'broken.json', 'topics/standard.json').code).toBe(1);
+    expect(crmTopics('diff', 'missing.json', 'topics/standard.json').code).toBe(2);
+  });
+});
+
 describe('crm-topics schema, --help and --version', () => {
   it('prints the JSON Schema of topic files', () => {
     const result = crmTopics('schema');
@@ -135,7 +171,7 @@ describe('crm-topics schema, --help and --version', () => {
   });
 
   it('has help for each command and the package version', () => {
-    for (const args of [['--help'], ['validate', '--help'], ['diagram', '--help'], ['schema', '--help']]) {
+    for (const args of [['--help'], ['validate', '--help'], ['diagram', '--help'], ['diff', '--help'], ['schema', '--help']]) {
       const result = crmTopics(...args);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Usage: crm-topics');

@@ -38,7 +38,7 @@ const everyOperation: readonly TopicEdit[] = [
   { op: 'updateTopic', changes: { name: 'Оптовые продажи', group: 'Продажи' } },
   { op: 'setDeadlineChange', deadlineChange: { approval: 'none' } },
   { op: 'setParameters', parameters: { concurrentDeals: 'allowed' } },
-  { op: 'addStage', stage: { id: 'after-sale', name: 'Сопровождение' } },
+  { op: 'addStage', index: 0, stage: { id: 'call-centre', name: 'Колл-центр', outcomes: [{ id: 'passed', name: 'Передан', to: 'new' }] } },
   { op: 'updateStage', stageId: 'offer', changes: { name: 'КП' } },
   { op: 'moveStage', stageId: 'acquaintance', index: 1 },
   { op: 'removeStage', stageId: 'payment', redirectTo: 'shipment' },
@@ -213,8 +213,8 @@ describe('editing topics (immer)', () => {
       expect(stage(merged, 'offer')?.outcomes[0]).toMatchObject({ id: 'accepted', to: 'shipment' });
       expect(merged.documents.find((document) => document.id === 'invoice-template')?.stages).toEqual(['shipment']);
 
-      const byId = edited(editTopic(standardTopic, director, { op: 'removeStage', stageId: 'payment', redirect: { accepted: 'offer' } }));
-      expect(stage(byId, 'offer')?.outcomes[0]).toMatchObject({ id: 'accepted', to: 'offer' });
+      const byId = edited(editTopic(standardTopic, director, { op: 'removeStage', stageId: 'payment', redirect: { accepted: 'shipment' } }));
+      expect(stage(byId, 'offer')?.outcomes[0]).toMatchObject({ id: 'accepted', to: 'shipment' });
       expect(byId.documents.find((document) => document.id === 'invoice-template')?.stages).toEqual([]);
 
       expect(codes(refused(editTopic(standardTopic, director, { op: 'removeStage', stageId: 'payment', redirectTo: 'payment' })))).toEqual(['invalid_redirect@redirectTo']);
@@ -246,12 +246,12 @@ describe('editing topics (immer)', () => {
     it('S12: a finishing outcome is added, a move turned into a finish and back', () => {
       const v2 = edited(editTopic(standardTopic, director, [
         { op: 'addOutcome', stageId: 'offer', outcome: { id: 'signed-now', name: 'Оплата на месте', finish: 'positive' } },
-        { op: 'updateOutcome', stageId: 'payment', outcomeId: 'paid', changes: { finish: 'positive' } },
+        { op: 'updateOutcome', stageId: 'payment', outcomeId: 'awaiting-payment', changes: { finish: 'negative' } },
       ]));
       expect(stage(v2, 'offer')?.outcomes.at(-1)).toEqual({ id: 'signed-now', name: 'Оплата на месте', finish: 'positive', kindRequired: false, commentRequired: false });
-      expect(stage(v2, 'payment')?.outcomes[0]).toEqual({ id: 'paid', name: 'Счёт оплачен', finish: 'positive', kindRequired: false, commentRequired: false });
-      const back = edited(editTopic(v2, director, { op: 'updateOutcome', stageId: 'payment', outcomeId: 'paid', changes: { to: 'shipment' } }));
-      expect(stage(back, 'payment')?.outcomes[0]).toEqual(stage(standardTopic, 'payment')?.outcomes[0]);
+      expect(stage(v2, 'payment')?.outcomes[1]).toEqual({ id: 'awaiting-payment', name: 'Ждём оплату', finish: 'negative', kindRequired: false, commentRequired: false });
+      const back = edited(editTopic(v2, director, { op: 'updateOutcome', stageId: 'payment', outcomeId: 'awaiting-payment', changes: { to: 'payment' } }));
+      expect(stage(back, 'payment')?.outcomes).toEqual(stage(standardTopic, 'payment')?.outcomes);
       expect(codes(refused(editTopic(standardTopic, director, { op: 'updateOutcome', stageId: 'payment', outcomeId: 'paid', changes: { to: 'new', finish: 'negative' } })))).toEqual([
         'invalid_edit@changes',
       ]);
@@ -342,6 +342,7 @@ describe('editing topics (immer)', () => {
       expect(v2).toMatchObject({ name: 'Продажи', maxDuration: 'P20D' });
       expect(v2).not.toHaveProperty('instruction');
       expect(codes(refused(editTopic(standardTopic, director, { op: 'updateTopic', changes: { maxDuration: 'P2D' } })))).toEqual([
+        'stage_limit_exceeds_deal_limit@stages[2].maxDuration',
         'stage_limit_exceeds_deal_limit@stages[3].maxDuration',
         'stage_limit_exceeds_deal_limit@stages[4].maxDuration',
       ]);

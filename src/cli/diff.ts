@@ -1,0 +1,31 @@
+import { diffTopics } from '../migrate/diff.js';
+import { safeParseTopic } from '../definition/parse.js';
+import { painter, UsageError, type CliIo } from './io.js';
+import { readJsonFile } from './read-json.js';
+
+/**
+ * `crm-topics diff old.json new.json [--json]`: the changes between two
+ * versions of a topic, as lines or as JSON. Exit 0 whether or not anything
+ * changed; 1 when a file is not a valid topic; 2 for usage errors.
+ */
+export function diffCommand(before: string, after: string, options: { readonly json?: boolean }, io: CliIo): number {
+  const topics = [before, after].map((file) => ({ file, result: safeParseTopic(readJsonFile(io.cwd, file)) }));
+  for (const { file, result } of topics) {
+    if (!result.ok) {
+      io.stderr(`${file}: invalid topic (run "crm-topics validate ${file}" for every issue)\n`);
+      return 1;
+    }
+  }
+  const [older, newer] = topics.map(({ result }) => (result.ok ? result.topic : undefined));
+  if (older === undefined || newer === undefined) throw new UsageError('unreachable: both topics were parsed');
+  const changes = diffTopics(older, newer);
+  if (options.json === true) {
+    io.stdout(`${JSON.stringify({ from: { id: older.id, version: older.version }, to: { id: newer.id, version: newer.version }, changes }, null, 2)}\n`);
+    return 0;
+  }
+  const paint = painter(io.color);
+  const lines = [`${paint('bold', `${older.id} v${older.version} → ${newer.id} v${newer.version}`)}: ${changes.length === 0 ? 'no changes' : `${changes.length} change${changes.length === 1 ? '' : 's'}`}`];
+  for (const change of changes) lines.push(`  ${paint('cyan', change.type.padEnd(20))} ${change.path}: ${change.message}`);
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
