@@ -39,7 +39,7 @@ export const idSchema = patterned(
   'A stable ASCII identifier: starts with a letter or digit; letters, digits, "_" or "-" (at most 64).',
 );
 
-const nameSchema = z.string().trim().min(1).max(MAX_NAME);
+const nameSchema = z.string().trim().min(1).max(MAX_NAME).describe('The name people see.');
 const textSchema = z.string().max(MAX_TEXT);
 
 /** An ISO 8601 duration in weeks, days, hours, minutes or seconds (`P2D`, `PT4H`, `P1W`). */
@@ -184,14 +184,14 @@ export const documentSchema = z
 
 /** Who approves a deadline change (S25): everyone with a role, or one user. */
 export const approverSchema = z.union([
-  z.strictObject({ role: z.string().min(1).max(MAX_NAME) }),
-  z.strictObject({ userId: z.string().min(1).max(MAX_NAME) }),
+  z.strictObject({ role: z.string().min(1).max(MAX_NAME).describe('Everyone with this role approves, e.g. "director".') }),
+  z.strictObject({ userId: z.string().min(1).max(MAX_NAME).describe("This user approves (the host's user id).") }),
 ]);
 
 /** Whether changing a deal's deadline needs approval, and by whom (S25). */
 export const deadlineChangeSchema = z
   .strictObject({
-    approval: z.enum(['none', 'required']),
+    approval: z.enum(['none', 'required']).describe('"none": a new deadline applies at once; "required": it waits for an approver.'),
     approvers: z.array(approverSchema).max(MAX_ITEMS).default([]),
   })
   .describe('Deadline change approval (S25).');
@@ -266,7 +266,7 @@ const topicCommon = {
   $schema: z.string().max(2000).optional().describe('The JSON Schema an editor checks the file against; ignored.'),
   id: idSchema,
   name: nameSchema,
-  version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(1),
+  version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(1).describe('The version of the definition; every edit raises it, and deals record the version they run on.'),
   group: nameSchema.optional().describe('A group of topics for navigation (S13).'),
   instruction: textSchema.optional().describe('How to work with the topic (S30).'),
   script: z.string().min(1).max(2000).optional().describe('Reference to the sales script (S31).'),
@@ -276,7 +276,7 @@ const topicCommon = {
 export const salesTopicSchema = z
   .strictObject({
     ...topicCommon,
-    kind: z.literal('sales'),
+    kind: z.literal('sales').describe('The topic type (S23).'),
     maxDuration: durationSchema.optional().describe('Maximum deal duration (S3, S24).'),
     // A function, not an object: zod copies a default only shallowly, so a literal would share one approvers array between every parsed topic.
     deadlineChange: deadlineChangeSchema.default(() => ({ approval: 'none' as const, approvers: [] })),
@@ -298,14 +298,14 @@ export const salesTopicSchema = z
 export const auditTopicSchema = z
   .strictObject({
     ...topicCommon,
-    kind: z.literal('audit'),
+    kind: z.literal('audit').describe('The topic type (S23).'),
     outcomeKinds: z.array(outcomeKindSchema).max(MAX_ITEMS).default([]).describe('Outcome kinds, each with a mandatory comment (S37).'),
   })
   .describe('An audit topic (S23, S37).');
 
 /** A service topic: events planned and recorded, nothing more (S38). */
 export const serviceTopicSchema = z
-  .strictObject({ ...topicCommon, kind: z.literal('service') })
+  .strictObject({ ...topicCommon, kind: z.literal('service').describe('The topic type (S23).') })
   .describe('A service topic (S23, S38).');
 
 /**

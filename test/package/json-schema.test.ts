@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { FORMAT_REFERENCE_PATH, formatReference } from '../../scripts/format-reference.js';
 import { TOPIC_SCHEMA_PATH, topicSchemaText } from '../../scripts/topic-schema-file.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,5 +39,19 @@ describe('examples/topics/new-clients.json', () => {
     const topic = JSON.parse(readFileSync(file, 'utf8')) as { $schema?: unknown };
     expect(typeof topic.$schema, 'the example topic has no "$schema" line').toBe('string');
     expect(resolve(dirname(file), String(topic.$schema))).toBe(TOPIC_SCHEMA_PATH);
+  });
+});
+
+describe('docs/reference/topic-format.md', () => {
+  it('is exactly what the schema generates now', () => {
+    const committed = readFileSync(FORMAT_REFERENCE_PATH, 'utf8');
+    expect(committed, 'docs/reference/topic-format.md is out of date: run `npm run schema:write` and commit it').toBe(formatReference());
+  });
+
+  it('has a table row for every property of a stage and of the parameters', () => {
+    const reference = formatReference();
+    for (const property of ['maxDuration', 'idleLimit', 'probability', 'requiredFields', 'outcomes', 'concurrentDeals', 'planning', 'closeOn', 'afterClose', 'plannedContacts', 'sharedAssignmentOnFinish']) {
+      expect(reference).toMatch(new RegExp(`^\\| \`${property}\` \\|`, 'm'));
+    }
   });
 });
