@@ -129,3 +129,20 @@ export {
   type MigrationError,
   type MigrationErrorCode,
 } from './migrate/migrate.js';
+
+// Reports and simulation.
+export {
+  formatDuration,
+  formatFunnelReport,
+  funnelBuilder,
+  funnelReport,
+  type FormatFunnelOptions,
+  type FunnelBuilder,
+  type FunnelReport,
+  type FunnelReportOptions,
+  type KindFinishes,
+  type OutcomeFinishes,
+  type StageFunnel,
+} from './report/funnel.js';
+export { simulate, SimulationError, type SimulateOptions, type SimulationIssue, type SimulationResult, type WeightsMap } from './report/simulate.js';
+export { outcomeEvent, sampleFields, type OutcomeEventOptions } from './compile/paths.js';

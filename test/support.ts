@@ -1,6 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { compileTopic, openDeal, standardTopic, type ApplyResult, type CompiledSalesTopic, type Deal, type TopicInput } from '../src/index.js';
+import { transition } from 'xstate';
+import {
+  applyEvent,
+  compileTopic,
+  createDealActor,
+  dealSnapshot,
+  dealStateValue,
+  openDeal,
+  standardTopic,
+  type ApplyResult,
+  type CompiledSalesTopic,
+  type Deal,
+  type DealEvent,
+  type TopicInput,
+} from '../src/index.js';
 
 /** Monday 12 January 2026, 09:00 UTC. */
 export const MONDAY = Date.parse('2026-01-12T09:00:00Z');
@@ -47,4 +61,39 @@ export function accepted(result: ApplyResult): Extract<ApplyResult, { ok: true }
 export function rejected(result: ApplyResult) {
   if (result.ok) expect.fail('expected a rejection');
   return result.error;
+}
+
+/**
+ * Drives the same events through `applyEvent`, a live actor and xstate's pure
+ * `transition`, and checks at every step that all three agree on acceptance,
+ * state (stage and status) and the deal itself. Returns the last deal and how
+ * many events were accepted.
+ *
+ * @example
+ * const { deal, accepted } = expectAgreement(topic, open(topic), events);
+ */
+export function expectAgreement(topic: CompiledSalesTopic, start: Deal, events: readonly DealEvent[]): { deal: Deal; accepted: number } {
+  const actor = createDealActor(topic, start).start();
+  let snapshot = dealSnapshot(topic, start);
+  let deal = start;
+  let acceptedCount = 0;
+  for (const event of events) {
+    const result = applyEvent(topic, deal, event);
+    const actorBefore = actor.getSnapshot().context.deal;
+    actor.send(event);
+    [snapshot] = transition(topic.machine, snapshot, event);
+    if (result.ok) {
+      deal = result.deal;
+      acceptedCount += 1;
+    }
+    // A rejected event leaves the actor's deal the very same object.
+    if (result.ok) expect(actor.getSnapshot().context.deal).toEqual(deal);
+    else expect(actor.getSnapshot().context.deal).toBe(actorBefore);
+    expect(actor.getSnapshot().status).toBe('active');
+    expect(snapshot.context.deal).toEqual(deal);
+    expect(actor.getSnapshot().value).toBe(dealStateValue(deal));
+    expect(snapshot.value).toBe(dealStateValue(deal));
+  }
+  actor.stop();
+  return { deal, accepted: acceptedCount };
 }

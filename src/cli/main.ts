@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { topicJsonSchema } from '../definition/json-schema.js';
 import { diagramCommand } from './diagram.js';
 import { diffCommand } from './diff.js';
+import { simulateCommand, type SimulateCommandOptions } from './simulate.js';
 import { UsageError, type CliIo } from './io.js';
 import { validateCommand } from './validate.js';
 
@@ -47,6 +48,18 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot']).default('mermaid'))
     .action((file: string, options: { format: 'mermaid' | 'dot' }) => {
       exitCode = diagramCommand(file, options, io);
+    });
+
+  program
+    .command('simulate')
+    .description('Simulate deals on a topic (the standard topic by default) and print the funnel report.')
+    .argument('[file]', 'topic JSON file; the built-in standard topic when left out')
+    .option('--deals <n>', 'how many deals', positiveInteger, 1000)
+    .option('--seed <seed>', 'random seed: the same seed gives the same report', '1')
+    .option('--weights <file>', 'JSON file of outcome weights per stage: { "stage": { "outcome": 3 } }')
+    .option('--json', 'print the report as JSON')
+    .action((file: string | undefined, options: SimulateCommandOptions) => {
+      exitCode = simulateCommand(file, options, io);
     });
 
   program

@@ -27,7 +27,11 @@ export interface TopicPathsOptions {
   readonly openedAt?: number;
   /** Who records the outcomes (default `{ id: 'tester' }`). */
   readonly actor?: Actor;
-  /** Stop after this many paths (default 10,000). */
+  /**
+   * Return at most this many paths (default 10,000). It trims the result and
+   * never throws; simple paths are still all enumerated first, and their
+   * number grows exponentially with the outcomes of a dense topic.
+   */
   readonly limit?: number;
 }
 
@@ -52,18 +56,31 @@ export function topicPaths(topic: CompiledSalesTopic, options: TopicPathsOptions
   const traversal = {
     input: { deal: opened.deal },
     events: (snapshot: DealMachineSnapshot) => outcomeEvents(topic, snapshot.context.deal, actor),
-    serializeState: (snapshot: DealMachineSnapshot) => String(snapshot.value),
-    limit: options.limit ?? 10_000,
+    // xstate/graph keys plain objects by this string: a bare stage id such as "constructor" or
+    // "toString" would find Object.prototype's member there and break the traversal.
+    serializeState: (snapshot: DealMachineSnapshot) => `state ${String(snapshot.value)}`,
+    // No xstate `limit`: it counts traversal steps and throws when they run out, while the
+    // traversal of states is finite anyway (each stage is visited once); `limit` trims paths.
   };
   const paths = options.kind === 'simple' ? getSimplePaths(topic.machine, traversal) : getShortestPaths(topic.machine, traversal);
-  return paths.map((path) => {
-    const events = path.steps.map((step) => step.event).filter((event) => (event.type as string) !== 'xstate.init');
-    // States are told apart by value only, so the snapshot a path ends on may come from another
-    // route to the same state: the deal is the replay of this path's own events.
-    const deal = events.reduce((current, event) => {
-      const result = applyEvent(topic, current, event);
-      return result.ok ? result.deal : current;
-    }, opened.deal);
+  return paths.slice(0, Math.max(0, options.limit ?? 10_000)).map((path) => {
+    // States are told apart by value only, so xstate/graph built the events leaving a state for the
+    // first deal it met there, which may have come another way (earlier, or with other fields): on
+    // another route they could be out of order or miss a field. Each step is built again for this
+    // route's own deal, and the deal is the replay of these events.
+    const events: DealEvent[] = [];
+    let deal = opened.deal;
+    for (const step of path.steps) {
+      const recorded = step.event as DealEvent | { readonly type: 'xstate.init' };
+      if (recorded.type !== 'recordOutcome') continue;
+      const outcome = topic.stages.get(deal.stageId)?.outcomes.get(recorded.outcomeId);
+      if (outcome === undefined) break;
+      const event = outcomeEvent(topic, deal, outcome, (deal.history.at(-1)?.at ?? deal.openedAt) + HOUR, actor);
+      const result = applyEvent(topic, deal, event);
+      if (!result.ok) break;
+      events.push(event);
+      deal = result.deal;
+    }
     return { state: String(path.state.value), events, deal };
   });
 }
@@ -82,7 +99,12 @@ export function outcomeEvents(topic: CompiledSalesTopic, deal: Deal, actor: Acto
   return [...stage.outcomes.values()].map((outcome) => outcomeEvent(topic, deal, outcome, at, actor));
 }
 
-/** Options of {@link outcomeEvent}; every one may be left out. */
+/**
+ * Options of {@link outcomeEvent}; every one may be left out.
+ *
+ * @example
+ * outcomeEvent(compiled, deal, outcome, at, actor, { kindId: 'too-expensive', activityId: 'call-3', plan: true, plannedFor: at + 86_400_000 });
+ */
 export interface OutcomeEventOptions {
   /** The outcome kind to record (S27); by default the first allowed kind, and only when the outcome requires one. */
   readonly kindId?: string | undefined;
@@ -126,7 +148,7 @@ export function outcomeEvent(
   // Built property by property (same keys, same order as a spread would give) to spare the simulation's hot loop.
   const event: Mutable<DealEventOf<'recordOutcome'>> = { type: 'recordOutcome', outcomeId: outcome.id, at, actor };
   if (kindId !== undefined) event.kindId = kindId;
-  if (needsComment) event.comment = `Recorded "${outcome.name}"`;
+  if (needsComment) event.comment = commentOf(outcome);
   if (options?.activityId !== undefined) event.activityId = options.activityId;
   if (fields !== undefined) event.fields = fields;
   if (planning) {
@@ -136,6 +158,17 @@ export function outcomeEvent(
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// One comment string per outcome, shared by every event that needs it (simulations record many).
+const comments = new WeakMap<CompiledOutcome, string>();
+function commentOf(outcome: CompiledOutcome): string {
+  let comment = comments.get(outcome);
+  if (comment === undefined) {
+    comment = `Recorded "${outcome.name}"`;
+    comments.set(outcome, comment);
+  }
+  return comment;
+}
 
 /**
  * Values of the right type for the `required` fields that `current` lacks

@@ -40,7 +40,8 @@ export function applyEvent(topic: CompiledTopic, deal: Deal, event: DealEvent): 
   if (topic.kind !== 'sales') return reject(dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }));
   let valid: DealEvent = event;
   if (!isWellFormedEvent(event)) {
-    const parsed = dealEventSchema.safeParse(event);
+    // reportInput: the issue then tells a wrong value from a missing one (else every wrong type reads "Required").
+    const parsed = dealEventSchema.safeParse(event, { reportInput: true });
     if (!parsed.success) return reject(inputError('invalid_event', parsed.error.issues));
     valid = parsed.data;
   }

@@ -1,4 +1,5 @@
 import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
+import { ID_PATTERN } from '../definition/schema.js';
 import type { Deal } from './deal.js';
 import { dealError, type DealError } from './errors.js';
 
@@ -38,8 +39,20 @@ function shapeProblem(deal: Deal): string | undefined {
   if (!isDeadline(deal.dueAt)) return 'dueAt';
   if (!isDeadline(deal.idleDueAt)) return 'idleDueAt';
   if (!Array.isArray(deal.activities)) return 'activities';
+  // Every event that plans, closes or counts activities reads these.
+  const activity = deal.activities.findIndex((item: unknown) => !isActivity(item));
+  if (activity !== -1) return `activities[${activity}]`;
   if (!Array.isArray(deal.history)) return 'history';
   if (typeof deal.fields !== 'object' || deal.fields === null || Array.isArray(deal.fields)) return 'fields';
-  if (deal.pendingDeadlineChange !== null && typeof deal.pendingDeadlineChange !== 'object') return 'pendingDeadlineChange';
+  // Field values are copied into the next deal by key: a key such as "__proto__" would replace its prototype.
+  for (const key in deal.fields) if (!Object.hasOwn(deal.fields, key) || !ID_PATTERN.test(key)) return 'fields';
+  const pending: unknown = deal.pendingDeadlineChange;
+  if (pending !== null && (typeof pending !== 'object' || !isTime((pending as { dueAt?: unknown }).dueAt))) return 'pendingDeadlineChange';
   return undefined;
+}
+
+function isActivity(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, authorId, kind, plannedFor } = value as Record<string, unknown>;
+  return typeof id === 'string' && typeof authorId === 'string' && typeof kind === 'string' && isTime(plannedFor);
 }

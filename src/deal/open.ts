@@ -44,11 +44,16 @@ export type OpenDealResult =
  */
 export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: OpenDealContext = {}): OpenDealResult {
   if (topic.kind !== 'sales') return { ok: false, error: dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }) };
-  const parsed = openDealInputSchema.safeParse(input);
+  const parsed = openDealInputSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, error: inputError('invalid_input', parsed.error.issues) };
   const { id, clientId, ownerId, at, actor, amount, fields: values } = parsed.data;
   if (topic.definition.parameters.concurrentDeals === 'forbidden') {
-    const running = context.clientDeals?.find(
+    // The host's list decides S32, so a list that is not one of deals is refused rather than read as "none".
+    const clientDeals: unknown = context?.clientDeals;
+    if (clientDeals !== undefined && (!Array.isArray(clientDeals) || !clientDeals.every((deal) => typeof deal === 'object' && deal !== null))) {
+      return { ok: false, error: dealError('invalid_input', { path: 'clientDeals', detail: 'expected a list of deals' }, 'clientDeals') };
+    }
+    const running = (clientDeals as readonly Deal[] | undefined)?.find(
       (deal) => deal.clientId === clientId && deal.topicId === topic.id && deal.status !== 'closed' && deal.id !== id,
     );
     if (running !== undefined) return { ok: false, error: dealError('concurrent_deal', { client: clientId, deal: running.id }, 'clientId') };

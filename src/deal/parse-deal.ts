@@ -131,7 +131,9 @@ export function parseDeal(topic: CompiledTopic, input: unknown, options: ParseDe
   if (topic.kind !== 'sales') return fail(dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }));
   let parsed: ReturnType<typeof dealSchema.safeParse>;
   try {
-    parsed = dealSchema.safeParse(input);
+    const hidden = protoKey(input);
+    if (hidden !== undefined) return fail(malformed(hidden, 'the key "__proto__" is not a field id'));
+    parsed = dealSchema.safeParse(input, { reportInput: true });
   } catch (error) {
     // Only exotic objects (a throwing getter or proxy) get here; stored JSON never does.
     return fail(malformed('(deal)', `could not be read (${error instanceof Error ? error.message : String(error)})`));
@@ -152,6 +154,21 @@ export function parseDeal(topic: CompiledTopic, input: unknown, options: ParseDe
 }
 
 const fail = (error: DealError): ParseDealResult => ({ ok: false, error });
+
+const hasProto = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
+
+/**
+ * The path of an own `__proto__` key in the deal's field records, which zod
+ * would leave out of a record without a word (objects report it as unknown).
+ */
+function protoKey(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const { fields, history } = input as { fields?: unknown; history?: unknown };
+  if (hasProto(fields)) return 'fields.__proto__';
+  if (!Array.isArray(history)) return undefined;
+  const index = history.findIndex((entry: unknown) => typeof entry === 'object' && entry !== null && hasProto((entry as { fields?: unknown }).fields));
+  return index === -1 ? undefined : `history[${index}].fields.__proto__`;
+}
 const malformed = (path: string, detail: string): DealError => dealError('invalid_deal', { path: path || '(root)', detail }, path);
 
 function inconsistency(topic: CompiledSalesTopic, stage: CompiledStage, deal: Deal): DealError | undefined {

@@ -195,5 +195,7 @@ function russianWhat(what: string | number | undefined): string {
  * `undefined` for a code it does not define.
  */
 export function message(code: string, locale: Locale, params: Params = {}): string | undefined {
-  return Object.hasOwn(templates, code) ? templates[code]?.[locale](params) : undefined;
+  const entry = Object.hasOwn(templates, code) ? templates[code] : undefined;
+  // Any locale but Russian reads English: a locale from untyped callers ("de", "constructor") must not throw.
+  return entry === undefined ? undefined : (locale === 'ru' ? entry.ru : entry.en)(params);
 }

@@ -8,6 +8,9 @@ import type { SalesTopic } from './schema.js';
  * S9–S10); shipment finishes positively; a refusal with a reason (S27) finishes
  * negatively from any stage.
  *
+ * The outcome `weight`s only steer simulations (`simulate`): with them about
+ * half of the simulated deals are won, and most losses come early.
+ *
  * It is deeply frozen and written out in full, with every default, so it is a valid
  * `TopicDefinition` as it stands: `parseTopic(standardTopic)` returns an equal object.
  *
@@ -32,7 +35,7 @@ export const standardTopic: SalesTopic = deepFreeze({
       probability: 10,
       requiredFields: [],
       outcomes: [
-        { id: 'qualified', name: 'Взят в работу', to: 'acquaintance', kindRequired: false, commentRequired: false, restartsStageClock: false },
+        { id: 'qualified', weight: 8, name: 'Взят в работу', to: 'acquaintance', kindRequired: false, commentRequired: false, restartsStageClock: false },
       ],
     },
     {
@@ -44,8 +47,8 @@ export const standardTopic: SalesTopic = deepFreeze({
       probability: 20,
       requiredFields: [],
       outcomes: [
-        { id: 'interested', name: 'Клиент заинтересовался', to: 'offer', kindRequired: false, commentRequired: false, restartsStageClock: false },
-        { id: 'no-answer', name: 'Не удалось связаться с клиентом', to: 'acquaintance', kindRequired: false, commentRequired: false, restartsStageClock: false },
+        { id: 'interested', weight: 5, name: 'Клиент заинтересовался', to: 'offer', kindRequired: false, commentRequired: false, restartsStageClock: false },
+        { id: 'no-answer', weight: 3, name: 'Не удалось связаться с клиентом', to: 'acquaintance', kindRequired: false, commentRequired: false, restartsStageClock: false },
       ],
     },
     {
@@ -57,8 +60,8 @@ export const standardTopic: SalesTopic = deepFreeze({
       probability: 40,
       requiredFields: [],
       outcomes: [
-        { id: 'accepted', name: 'Предложение принято', to: 'payment', kindRequired: false, commentRequired: false, restartsStageClock: false },
-        { id: 'revise', name: 'Нужно доработать предложение', to: 'offer', kindRequired: false, commentRequired: true, restartsStageClock: true },
+        { id: 'accepted', weight: 5, name: 'Предложение принято', to: 'payment', kindRequired: false, commentRequired: false, restartsStageClock: false },
+        { id: 'revise', weight: 2, name: 'Нужно доработать предложение', to: 'offer', kindRequired: false, commentRequired: true, restartsStageClock: true },
       ],
     },
     {
@@ -69,8 +72,8 @@ export const standardTopic: SalesTopic = deepFreeze({
       probability: 70,
       requiredFields: [],
       outcomes: [
-        { id: 'paid', name: 'Счёт оплачен', to: 'shipment', kindRequired: false, commentRequired: false, restartsStageClock: false },
-        { id: 'awaiting-payment', name: 'Ждём оплату', to: 'payment', kindRequired: false, commentRequired: false, restartsStageClock: false },
+        { id: 'paid', weight: 7, name: 'Счёт оплачен', to: 'shipment', kindRequired: false, commentRequired: false, restartsStageClock: false },
+        { id: 'awaiting-payment', weight: 2, name: 'Ждём оплату', to: 'payment', kindRequired: false, commentRequired: false, restartsStageClock: false },
       ],
     },
     {
@@ -80,10 +83,10 @@ export const standardTopic: SalesTopic = deepFreeze({
       maxDuration: 'P3D',
       probability: 90,
       requiredFields: [],
-      outcomes: [{ id: 'shipped', name: 'Товар отгружен', finish: 'positive', kindRequired: false, commentRequired: false }],
+      outcomes: [{ id: 'shipped', weight: 9, name: 'Товар отгружен', finish: 'positive', kindRequired: false, commentRequired: false }],
     },
   ],
-  globalOutcomes: [{ id: 'refused', name: 'Отказ', finish: 'negative', kindRequired: true, commentRequired: false }],
+  globalOutcomes: [{ id: 'refused', weight: 1, name: 'Отказ', finish: 'negative', kindRequired: true, commentRequired: false }],
   outcomeKinds: [
     { id: 'too-expensive', name: 'Дорого', polarity: 'negative', commentRequired: false },
     { id: 'competitor', name: 'Выбрал конкурента', polarity: 'negative', commentRequired: true },

@@ -61,7 +61,7 @@ const malformed = (issues: readonly z.core.$ZodIssue[]): TopicEventResult => fai
  */
 export function planEvent(topic: CompiledTopic, input: PlanEventInput): TopicEventResult {
   if (topic.kind === 'sales') return fail(dealError('not_an_event_topic', { id: topic.id }));
-  const parsed = planSchema.safeParse(input);
+  const parsed = planSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return malformed(parsed.error.issues);
   const { id, clientId, actor, at, plannedFor } = parsed.data;
   if (plannedFor < at) return fail(dealError('activity_in_past', { plannedFor, at }, 'plannedFor'));
@@ -79,7 +79,7 @@ export function planEvent(topic: CompiledTopic, input: PlanEventInput): TopicEve
 export function recordEvent(topic: CompiledTopic, event: TopicEvent, input: RecordEventInput): TopicEventResult {
   const checked = checkEvent(topic, event);
   if (checked !== undefined) return fail(checked);
-  const parsed = recordSchema.safeParse(input);
+  const parsed = recordSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return malformed(parsed.error.issues);
   const { actor, at, answer, kindId, comment } = parsed.data;
   const details: { answer?: 'yes' | 'no'; kindId?: string; comment?: string } = comment === undefined ? {} : { comment };
@@ -110,7 +110,7 @@ export function recordEvent(topic: CompiledTopic, event: TopicEvent, input: Reco
 export function cancelEvent(topic: CompiledTopic, event: TopicEvent, input: CancelEventInput): TopicEventResult {
   const checked = checkEvent(topic, event);
   if (checked !== undefined) return fail(checked);
-  const parsed = cancelSchema.safeParse(input);
+  const parsed = cancelSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return malformed(parsed.error.issues);
   const { actor, at, reason } = parsed.data;
   return { ok: true, event: { ...event, status: 'cancelled', ...(reason === undefined ? {} : { comment: reason }), closedAt: at, closedBy: actor.id, revision: event.revision + 1 } };

@@ -42,13 +42,24 @@ import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compil
 import type { Deal, DealResult, HistoryEntry } from '../deal/deal.js';
 import { stageDeadline } from '../deal/deadlines.js';
 
-/** Options of {@link funnelReport}. */
+/**
+ * Options of {@link funnelReport}.
+ *
+ * @example
+ * funnelReport(compiled, deals, { now: Date.parse('2026-03-01T00:00:00Z') });
+ */
 export interface FunnelReportOptions {
   /** The moment of the report, epoch ms: visits of open deals last until then. */
   readonly now: number;
 }
 
-/** One stage's row of a {@link FunnelReport}. */
+/**
+ * One stage's row of a {@link FunnelReport}.
+ *
+ * @example
+ * const offer = report.stages.find((row) => row.stageId === 'offer');
+ * console.log(offer?.toNext, offer?.medianTime, offer?.overdueRate);
+ */
 export interface StageFunnel {
   readonly stageId: string;
   /** Position in the procedure (S7), from 0. */
@@ -91,7 +102,12 @@ export interface StageFunnel {
   readonly finishedNegative: number;
 }
 
-/** How many deals finished with one outcome. */
+/**
+ * How many deals finished with one outcome.
+ *
+ * @example
+ * report.finishesByOutcome[0]; // { outcomeId: 'refused', result: 'negative', count: 120, share: 1 }
+ */
 export interface OutcomeFinishes {
   readonly outcomeId: string;
   readonly result: DealResult;
@@ -100,7 +116,12 @@ export interface OutcomeFinishes {
   readonly share: number;
 }
 
-/** How many deals finished with one outcome kind (reason, S27), per result. */
+/**
+ * How many deals finished with one outcome kind (reason, S27), per result.
+ *
+ * @example
+ * const reasons = report.finishesByKind.filter((row) => row.result === 'negative'); // why deals fail
+ */
 export interface KindFinishes {
   /** The kind, or `null` for finishes recorded without one. */
   readonly kindId: string | null;
@@ -110,7 +131,12 @@ export interface KindFinishes {
   readonly share: number;
 }
 
-/** The funnel of a sales topic; see {@link funnelReport} and the module notes for the definitions. */
+/**
+ * The funnel of a sales topic; see {@link funnelReport} and the module notes for the definitions.
+ *
+ * @example
+ * const { winRate, weightedValue, negotiationsOngoing } = funnelReport(compiled, deals, { now: Date.now() });
+ */
 export interface FunnelReport {
   readonly topicId: string;
   readonly topicVersion: number;
@@ -150,13 +176,49 @@ interface StageTally {
   visits: number;
   toNextDeals: number;
   positiveDeals: number;
+  /** Durations of the visits that have ended. */
   durations: number[];
   overdueVisits: number;
+  /** Starts of the visits of open deals, which end at the report's `now`. */
+  openStarts: number[];
   open: number;
   openValue: number;
   weightedValue: number;
   finishedPositive: number;
   finishedNegative: number;
+}
+
+/**
+ * Accumulates a funnel one deal at a time, for deals streamed from storage
+ * or produced by a simulation; {@link funnelReport} is this over an array.
+ * See {@link funnelBuilder}.
+ *
+ * @example
+ * const funnel: FunnelBuilder = funnelBuilder(compiled);
+ * funnel.add(deal);
+ * funnel.report({ now: Date.now() }).counted; // 1
+ */
+export interface FunnelBuilder {
+  /** Adds one deal (of any topic: others are counted as skipped). */
+  add(deal: Deal): void;
+  /** The report of the deals added so far, at `now`; may be called again after more deals. */
+  report(options: FunnelReportOptions): FunnelReport;
+}
+
+/**
+ * A {@link FunnelBuilder} for a sales topic: add deals one by one (the
+ * deals themselves are not kept), then take the {@link FunnelReport}. The
+ * visits of open deals end at the `now` given to `report`. Throws a
+ * `TypeError` for an audit or service topic.
+ *
+ * @example
+ * const funnel = funnelBuilder(compiled);
+ * for await (const deal of store.streamDeals('standard')) funnel.add(deal);
+ * const report = funnel.report({ now: Date.now() });
+ */
+export function funnelBuilder(topic: CompiledTopic): FunnelBuilder {
+  if (topic.kind !== 'sales') throw new TypeError(`A funnel needs a sales topic; "${topic.id}" is a ${topic.kind} topic.`);
+  return new FunnelTally(topic);
 }
 
 /**
@@ -171,86 +233,106 @@ interface StageTally {
  *
  * @example
  * const report = funnelReport(compiled, await store.dealsOf('standard'), { now: Date.now() });
- * report.winRate;                          // 0.42
+ * report.winRate;                             // 0.42
  * report.stages.map((stage) => stage.toNext); // [0.9, 0.7, 0.55, 0.8, null]
  */
 export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], options: FunnelReportOptions): FunnelReport {
-  if (topic.kind !== 'sales') throw new TypeError(`funnelReport needs a sales topic; "${topic.id}" is a ${topic.kind} topic.`);
-  const now = options.now;
-  if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`funnelReport: options.now must be a finite number of epoch ms, got ${String(now)}.`);
-  const stageList = topic.stageList;
-  const stageCount = stageList.length;
-  const tallies: StageTally[] = stageList.map(() => ({
-    deals: 0,
-    visits: 0,
-    toNextDeals: 0,
-    positiveDeals: 0,
-    durations: [],
-    overdueVisits: 0,
-    open: 0,
-    openValue: 0,
-    weightedValue: 0,
-    finishedPositive: 0,
-    finishedNegative: 0,
-  }));
-  // Per deal, the sequence numbers of its first and last visit to each stage (−1: none); reused across deals.
-  const firstVisit = new Int32Array(stageCount);
-  const lastVisit = new Int32Array(stageCount);
-  // Per result, the finishes by outcome id and by kind id ('' for none).
-  const outcomeCounts = { positive: new Map<string, FinishCount>(), negative: new Map<string, FinishCount>() };
-  const kindCounts = { positive: new Map<string, FinishCount>(), negative: new Map<string, FinishCount>() };
-  let skipped = 0;
-  let ongoing = 0;
-  let open = 0;
-  let finished = 0;
-  let closed = 0;
-  let positive = 0;
-  let negative = 0;
-  let openValue = 0;
-  let weightedValue = 0;
+  const funnel = funnelBuilder(topic);
+  checkNow(options);
+  for (const deal of deals) funnel.add(deal);
+  return funnel.report(options);
+}
 
-  for (const deal of deals) {
+function checkNow(options: FunnelReportOptions): void {
+  const now = (options as Partial<FunnelReportOptions> | undefined)?.now;
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`A funnel report needs options.now, a finite number of epoch ms; got ${String(now)}.`);
+}
+
+class FunnelTally implements FunnelBuilder {
+  private readonly tallies: StageTally[];
+  // Per deal, the sequence numbers of its first and last visit to each stage (−1: none); reused across deals.
+  private readonly firstVisit: Int32Array;
+  private readonly lastVisit: Int32Array;
+  // Per result, the finishes by outcome id and by kind id ('' for none).
+  private readonly outcomeCounts = { positive: new Map<string, FinishCount>(), negative: new Map<string, FinishCount>() };
+  private readonly kindCounts = { positive: new Map<string, FinishCount>(), negative: new Map<string, FinishCount>() };
+  private deals = 0;
+  private skipped = 0;
+  private ongoing = 0;
+  private open = 0;
+  private finished = 0;
+  private closed = 0;
+  private positive = 0;
+  private negative = 0;
+  private openValue = 0;
+  private weightedValue = 0;
+
+  constructor(private readonly topic: CompiledSalesTopic) {
+    this.tallies = topic.stageList.map(() => ({
+      deals: 0,
+      visits: 0,
+      toNextDeals: 0,
+      positiveDeals: 0,
+      durations: [],
+      overdueVisits: 0,
+      openStarts: [],
+      open: 0,
+      openValue: 0,
+      weightedValue: 0,
+      finishedPositive: 0,
+      finishedNegative: 0,
+    }));
+    this.firstVisit = new Int32Array(topic.stageList.length);
+    this.lastVisit = new Int32Array(topic.stageList.length);
+  }
+
+  add(deal: Deal): void {
+    const topic = this.topic;
+    this.deals++;
     const current = deal.topicId === topic.id && deal.topicVersion === topic.version ? topic.stages.get(deal.stageId) : undefined;
     if (current === undefined) {
-      skipped++;
-      continue;
+      this.skipped++;
+      return;
     }
     if (deal.status === 'open' && deal.negotiationsOngoing) {
-      ongoing++;
-      continue;
+      this.ongoing++;
+      return;
     }
+    const tallies = this.tallies;
     const tally = tallies[current.index] as StageTally;
-    const result = deal.status !== 'open' && deal.finish !== null ? deal.finish.result : null;
+    const finish = deal.status === 'open' ? null : deal.finish;
+    const result = finish === null ? null : finish.result;
     if (deal.status === 'open') {
-      open++;
+      this.open++;
       const amount = deal.amount ?? 0;
       const probability = current.definition.probability;
       tally.open++;
       tally.openValue += amount;
-      openValue += amount;
+      this.openValue += amount;
       if (probability !== undefined) {
         const weighted = (amount * probability) / 100;
         tally.weightedValue += weighted;
-        weightedValue += weighted;
+        this.weightedValue += weighted;
       }
-    } else if (deal.status === 'finished') finished++;
-    else closed++;
-    const finish = deal.finish;
-    if (result !== null && finish !== null) {
-      if (result === 'positive') {
-        positive++;
+    } else if (deal.status === 'finished') this.finished++;
+    else this.closed++;
+    if (finish !== null) {
+      if (finish.result === 'positive') {
+        this.positive++;
         tally.finishedPositive++;
       } else {
-        negative++;
+        this.negative++;
         tally.finishedNegative++;
       }
-      count(outcomeCounts[result], finish.outcomeId);
-      count(kindCounts[result], finish.kindId ?? '');
+      count(this.outcomeCounts[finish.result], finish.outcomeId);
+      count(this.kindCounts[finish.result], finish.kindId ?? '');
     }
 
+    const { firstVisit, lastVisit } = this;
     firstVisit.fill(-1);
     lastVisit.fill(-1);
-    walkVisits(topic, deal, now, tallies, firstVisit, lastVisit);
+    this.walkVisits(deal);
+    const stageCount = tallies.length;
     for (let i = 0; i < stageCount; i++) {
       const first = firstVisit[i] as number;
       if (first < 0) continue;
@@ -261,111 +343,124 @@ export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], optio
     }
   }
 
-  const stages = stageList.map((stage, i): StageFunnel => {
-    const tally = tallies[i] as StageTally;
-    const durations = Float64Array.from(tally.durations).sort();
-    const probability = stage.definition.probability ?? null;
-    return {
-      stageId: stage.id,
-      index: stage.index,
-      limit: stage.definition.maxDuration ?? null,
-      probability,
-      negotiationsOngoing: stage.negotiationsOngoing,
-      deals: tally.deals,
-      visits: tally.visits,
-      toNextDeals: tally.toNextDeals,
-      toNext: i + 1 < stageCount ? ratio(tally.toNextDeals, tally.deals) : null,
-      positiveDeals: tally.positiveDeals,
-      toPositive: ratio(tally.positiveDeals, tally.deals),
-      medianTime: percentile(durations, 0.5),
-      p90Time: percentile(durations, 0.9),
-      overdueVisits: tally.overdueVisits,
-      overdueRate: stage.limit === null ? null : ratio(tally.overdueVisits, tally.visits),
-      open: tally.open,
-      openValue: tally.openValue,
-      weightedValue: probability === null ? null : tally.weightedValue,
-      finishedPositive: tally.finishedPositive,
-      finishedNegative: tally.finishedNegative,
-    };
-  });
-  const totalOf = (result: DealResult) => (result === 'positive' ? positive : negative);
-  return {
-    topicId: topic.id,
-    topicVersion: topic.version,
-    now,
-    deals: deals.length,
-    skipped,
-    negotiationsOngoing: ongoing,
-    counted: deals.length - skipped - ongoing,
-    open,
-    finished,
-    closed,
-    positive,
-    negative,
-    winRate: ratio(positive, positive + negative),
-    openValue,
-    weightedValue,
-    stages,
-    finishesByOutcome: finishList(outcomeCounts, totalOf).map(({ id, result, count: n, share }) => ({ outcomeId: id, result, count: n, share })),
-    finishesByKind: finishList(kindCounts, totalOf).map(({ id, result, count: n, share }) => ({ kindId: id === '' ? null : id, result, count: n, share })),
-  };
-}
-
-/** Walks one deal's history into visits (see the module notes), adding them to the stage tallies. */
-function walkVisits(
-  topic: CompiledSalesTopic,
-  deal: Deal,
-  now: number,
-  tallies: StageTally[],
-  firstVisit: Int32Array,
-  lastVisit: Int32Array,
-): void {
-  let stage: CompiledStage | undefined;
-  let start = 0;
-  let active = false;
-  let sequence = 0;
-  const history = deal.history;
-  for (let h = 0; h < history.length; h++) {
-    const entry = history[h] as HistoryEntry;
-    if (entry.type !== 'opened') {
-      if (entry.status !== 'open') {
-        // A finish (or a close) ends the visit; later entries of a finished deal change no stage.
-        if (active) endVisit(topic, tallies, stage, start, entry.at);
-        active = false;
-        continue;
+  /** Walks one deal's history into visits (see the module notes); the visit of an open deal waits for `now`. */
+  private walkVisits(deal: Deal): void {
+    const { topic, firstVisit, lastVisit } = this;
+    let stage: CompiledStage | undefined;
+    let start = 0;
+    let active = false;
+    let sequence = 0;
+    const history = deal.history;
+    for (let h = 0; h < history.length; h++) {
+      const entry = history[h] as HistoryEntry;
+      if (entry.type !== 'opened') {
+        if (entry.status !== 'open') {
+          // A finish (or a close) ends the visit; later entries of a finished deal change no stage.
+          if (active) this.endVisit(stage, start, entry.at);
+          active = false;
+          continue;
+        }
+        const starts =
+          !active ||
+          entry.to !== entry.from ||
+          entry.type === 'moveToStage' ||
+          (entry.type === 'recordOutcome' &&
+            entry.outcomeId !== undefined &&
+            topic.stages.get(entry.from)?.outcomes.get(entry.outcomeId)?.restartsStageClock === true);
+        if (!starts) continue;
       }
-      const starts =
-        !active ||
-        entry.to !== entry.from ||
-        entry.type === 'moveToStage' ||
-        (entry.type === 'recordOutcome' &&
-          entry.outcomeId !== undefined &&
-          topic.stages.get(entry.from)?.outcomes.get(entry.outcomeId)?.restartsStageClock === true);
-      if (!starts) continue;
+      if (active) this.endVisit(stage, start, entry.at);
+      stage = stage !== undefined && stage.id === entry.to ? stage : topic.stages.get(entry.to);
+      start = entry.at;
+      active = true;
+      if (stage !== undefined) {
+        if ((firstVisit[stage.index] as number) < 0) firstVisit[stage.index] = sequence;
+        lastVisit[stage.index] = sequence;
+        sequence++;
+      }
     }
-    if (active) endVisit(topic, tallies, stage, start, entry.at);
-    stage = stage !== undefined && stage.id === entry.to ? stage : topic.stages.get(entry.to);
-    start = entry.at;
-    active = true;
-    if (stage !== undefined) {
-      if ((firstVisit[stage.index] as number) < 0) firstVisit[stage.index] = sequence;
-      lastVisit[stage.index] = sequence;
-      sequence++;
-    }
+    if (active && stage !== undefined) (this.tallies[stage.index] as StageTally).openStarts.push(start);
   }
-  if (active) endVisit(topic, tallies, stage, start, now);
+
+  /** Adds a visit from `start` to `end` to its stage's tally (none for a stage the topic does not know). */
+  private endVisit(stage: CompiledStage | undefined, start: number, end: number): void {
+    if (stage === undefined) return;
+    const tally = this.tallies[stage.index] as StageTally;
+    tally.visits++;
+    tally.durations.push(end > start ? end - start : 0);
+    if (isOverdue(this.topic, stage, start, end)) tally.overdueVisits++;
+  }
+
+  report(options: FunnelReportOptions): FunnelReport {
+    checkNow(options);
+    const { topic, tallies, positive, negative } = this;
+    const now = options.now;
+    const stageCount = tallies.length;
+    const stages = topic.stageList.map((stage, i): StageFunnel => {
+      const tally = tallies[i] as StageTally;
+      // The visits of open deals end now.
+      const ended = tally.durations.length;
+      const durations = new Float64Array(ended + tally.openStarts.length);
+      durations.set(tally.durations);
+      let overdueVisits = tally.overdueVisits;
+      tally.openStarts.forEach((start, k) => {
+        durations[ended + k] = now > start ? now - start : 0;
+        if (isOverdue(topic, stage, start, now)) overdueVisits++;
+      });
+      const visits = durations.length;
+      const probability = stage.definition.probability ?? null;
+      return {
+        stageId: stage.id,
+        index: stage.index,
+        limit: stage.definition.maxDuration ?? null,
+        probability,
+        negotiationsOngoing: stage.negotiationsOngoing,
+        deals: tally.deals,
+        visits,
+        toNextDeals: tally.toNextDeals,
+        toNext: i + 1 < stageCount ? ratio(tally.toNextDeals, tally.deals) : null,
+        positiveDeals: tally.positiveDeals,
+        toPositive: ratio(tally.positiveDeals, tally.deals),
+        medianTime: percentile(durations, 0.5),
+        p90Time: percentile(durations, 0.9),
+        overdueVisits,
+        overdueRate: stage.limit === null ? null : ratio(overdueVisits, visits),
+        open: tally.open,
+        openValue: tally.openValue,
+        weightedValue: probability === null ? null : tally.weightedValue,
+        finishedPositive: tally.finishedPositive,
+        finishedNegative: tally.finishedNegative,
+      };
+    });
+    const totalOf = (result: DealResult) => (result === 'positive' ? positive : negative);
+    return {
+      topicId: topic.id,
+      topicVersion: topic.version,
+      now,
+      deals: this.deals,
+      skipped: this.skipped,
+      negotiationsOngoing: this.ongoing,
+      counted: this.deals - this.skipped - this.ongoing,
+      open: this.open,
+      finished: this.finished,
+      closed: this.closed,
+      positive,
+      negative,
+      winRate: ratio(positive, positive + negative),
+      openValue: this.openValue,
+      weightedValue: this.weightedValue,
+      stages,
+      finishesByOutcome: finishList(this.outcomeCounts, totalOf).map(({ id, result, count: n, share }) => ({ outcomeId: id, result, count: n, share })),
+      finishesByKind: finishList(this.kindCounts, totalOf).map(({ id, result, count: n, share }) => ({ kindId: id === '' ? null : id, result, count: n, share })),
+    };
+  }
 }
 
-/** Adds a visit from `start` to `end` to its stage's tally (none for a stage the topic does not know). */
-function endVisit(topic: CompiledSalesTopic, tallies: StageTally[], stage: CompiledStage | undefined, start: number, end: number): void {
-  if (stage === undefined) return;
-  const tally = tallies[stage.index] as StageTally;
-  tally.visits++;
-  tally.durations.push(end > start ? end - start : 0);
-  if (stage.limit !== null) {
-    const due = stageDeadline(topic, stage, start);
-    if (due !== null && end > due) tally.overdueVisits++;
-  }
+/** A visit from `start` to `end` outlasted the stage limit (counted from `start`, with the topic's calendar). */
+function isOverdue(topic: CompiledSalesTopic, stage: CompiledStage, start: number, end: number): boolean {
+  if (stage.limit === null) return false;
+  const due = stageDeadline(topic, stage, start);
+  return due !== null && end > due;
 }
 
 interface FinishCount {
@@ -394,15 +489,49 @@ function ratio(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
 }
 
-/** The p-quantile of sorted values, interpolating between the closest ranks; whole ms. */
-function percentile(sorted: Float64Array, p: number): number | null {
-  const n = sorted.length;
+/**
+ * The p-quantile of the values, interpolating between the closest ranks, in
+ * whole ms. Reorders `values` (a scratch copy): a selection in linear time
+ * rather than a sort, since only two ranks are needed.
+ */
+function percentile(values: Float64Array, p: number): number | null {
+  const n = values.length;
   if (n === 0) return null;
   const rank = (n - 1) * p;
   const low = Math.floor(rank);
-  const lower = sorted[low] as number;
-  const upper = sorted[Math.min(low + 1, n - 1)] as number;
+  const lower = select(values, low);
+  let upper = lower;
+  if (low + 1 < n) {
+    // After the selection everything right of `low` is at least `lower`: the next rank is their minimum.
+    upper = values[low + 1] as number;
+    for (let i = low + 2; i < n; i++) if ((values[i] as number) < upper) upper = values[i] as number;
+  }
   return Math.round(lower + (upper - lower) * (rank - low));
+}
+
+/** Puts the k-th smallest value at index k, smaller ones before and larger ones after (Hoare's selection), and returns it. */
+function select(values: Float64Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (left < right) {
+    const pivot = values[k] as number;
+    let i = left;
+    let j = right;
+    do {
+      while ((values[i] as number) < pivot) i++;
+      while (pivot < (values[j] as number)) j--;
+      if (i <= j) {
+        const swap = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    } while (i <= j);
+    if (j < k) left = i;
+    if (k < i) right = j;
+  }
+  return values[k] as number;
 }
 
 const byResult = (a: DealResult, b: DealResult): number => (a === b ? 0 : a === 'positive' ? -1 : 1);
@@ -412,7 +541,12 @@ const compareIds = (a: string, b: string): number => (a === b ? 0 : a === '' ? 1
 // ---------------------------------------------------------------------------------------------
 // Text rendering for the CLI.
 
-/** Options of {@link formatFunnelReport}. */
+/**
+ * Options of {@link formatFunnelReport}.
+ *
+ * @example
+ * formatFunnelReport(report, compiled, { color: process.stdout.isTTY });
+ */
 export interface FormatFunnelOptions {
   /** Add ANSI colours (bold headings, green wins, red losses and overdue). Default `false`. */
   readonly color?: boolean;

@@ -8,7 +8,13 @@
  * @module
  */
 
-/** A seeded source of random numbers; see {@link createRandom}. */
+/**
+ * A seeded source of random numbers; see {@link createRandom}.
+ *
+ * @example
+ * const random: Random = createRandom(7);
+ * const coin = random.next() < 0.5 ? 'heads' : 'tails';
+ */
 export interface Random {
   /** A number in [0, 1) with 32 random bits. */
   readonly next: () => number;

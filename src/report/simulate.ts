@@ -6,8 +6,11 @@
  *
  * - **Openings** are spread over `openWithin` (default 30 days) from `start`
  *   as a Poisson process: exponential gaps with a mean of
- *   `openWithin / deals`. 90 % of deals get an amount of 5,000–100,000 (in
- *   steps of 100), the rest none; the owner is one of ten managers.
+ *   `openWithin / deals`, rounded to whole seconds. 90 % of deals get an
+ *   amount of 5,000–100,000 (in steps of 100), the rest none; the owner is
+ *   one of ten managers. Each deal is what `openDeal` returns (one call
+ *   validates the opening; the deals are that deal with their own ids, times
+ *   and deadlines).
  * - **Time between events** in a stage is exponential with a mean of
  *   `pace × the stage limit` (calendar time; default pace 0.5), or `meanGap`
  *   (default a day) in stages without a limit, rounded to whole seconds
@@ -16,10 +19,11 @@
  * - **Outcomes** are drawn by weight among the outcomes of the current stage,
  *   global ones included. An outcome's weight is, first found: the side map
  *   `weights[stageId][outcomeId]`, the outcome's own `weight` in the topic,
- *   else 1 (uniform). Weight 0 is never drawn. Negative finishes carry a kind
- *   drawn uniformly among those allowed (so the report can tell why deals
- *   fail, S27); other outcomes carry one only when they require it. The events are
- *   built by `outcomeEvent` (compile/paths.ts): comments and sample values for
+ *   else 1 (uniform). Weight 0 is never drawn; a stage whose outcomes all
+ *   weigh 0 is an error. Negative finishes carry a kind drawn uniformly
+ *   among those allowed (so the report can tell why deals fail, S27); other
+ *   outcomes carry one only when they require it. The events are built by
+ *   `outcomeEvent` (compile/paths.ts): comments and sample values for
  *   required fields included.
  * - **Planning.** Under mandatory planning (S33) every continuing outcome
  *   plans the next call, for the moment of the deal's next outcome, and that
@@ -33,8 +37,9 @@
  * - **Horizon.** With `until`, no event happens after that moment: deals
  *   open within `min(openWithin, until − start)` and whatever is not closed
  *   by then stays as it is, so the report shows an open pipeline.
- * - **Report.** The funnel is taken at `until`, or else at the moment of the
- *   last event of any deal, so the deals still open are measured up to then.
+ * - **Report.** Each deal is added to the funnel as it stops; the report is
+ *   taken at `until`, or else at the moment of the last event of any deal,
+ *   so the deals still open are measured up to then.
  *
  * Everything comes from one seeded generator (see random.ts), visited in
  * deal order, and nothing reads the clock: the same topic, options and seed
@@ -53,7 +58,7 @@ import type { DealEvent } from '../deal/events.js';
 import { openDeal } from '../deal/open.js';
 import { formatPath } from '../definition/issue.js';
 import { durationToMs } from '../time/duration.js';
-import { funnelReport, type FunnelReport } from './funnel.js';
+import { funnelBuilder, type FunnelReport } from './funnel.js';
 import { createRandom, type Random } from './random.js';
 
 const SECOND = 1000;
@@ -69,10 +74,23 @@ const OPTIONAL_PLAN_RATE = 0.5;
 /** Share of deals without an amount. */
 const NO_AMOUNT_RATE = 0.1;
 
-/** Outcome weights per stage: `{ [stageId]: { [outcomeId]: weight } }`; global outcomes can be weighted per stage. */
+/**
+ * Outcome weights per stage: `{ [stageId]: { [outcomeId]: weight } }`; global
+ * outcomes can be weighted per stage. Weights are relative, finite and at
+ * least 0; they override the outcomes' own `weight`, and outcomes left out
+ * keep theirs (1 when the topic gives none).
+ *
+ * @example
+ * const weights: WeightsMap = { offer: { accepted: 3, revise: 1, refused: 1 }, payment: { refused: 0 } };
+ */
 export type WeightsMap = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
-/** Options of {@link simulate}; every one may be left out. */
+/**
+ * Options of {@link simulate}; every one may be left out.
+ *
+ * @example
+ * simulate(compiled, { deals: 5000, seed: 'march', pace: 0.8, until: Date.parse('2026-02-01T00:00:00Z') });
+ */
 export interface SimulateOptions {
   /** How many deals to run (default 1000). */
   readonly deals?: number;
@@ -94,11 +112,18 @@ export interface SimulateOptions {
   readonly maxEvents?: number;
   /** Called with the deals done so far, every 1000 deals and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Return the final deals (default `true`); `false` keeps only the report, for large runs. */
+  readonly keepDeals?: boolean;
 }
 
-/** The answer of {@link simulate}. */
+/**
+ * The answer of {@link simulate}.
+ *
+ * @example
+ * const { deals, report, events, rejected } = simulate(compiled, { seed: 1 });
+ */
 export interface SimulationResult {
-  /** The final state of every deal, in the order they opened. */
+  /** The final state of every deal, in the order they opened; empty with `keepDeals: false`. */
   readonly deals: Deal[];
   /** The funnel of the deals, at `until` or else at the moment of the last event. */
   readonly report: FunnelReport;
@@ -108,7 +133,12 @@ export interface SimulationResult {
   readonly rejected: number;
 }
 
-/** One problem with the options of {@link simulate}. */
+/**
+ * One problem with the options of {@link simulate}.
+ *
+ * @example
+ * const issue: SimulationIssue = { code: 'unknown_outcome', path: 'weights.offer.acepted', message: 'Outcome "acepted" is not offered in stage "offer"; …' };
+ */
 export interface SimulationIssue {
   readonly code: 'not_a_sales_topic' | 'invalid_option' | 'unknown_stage' | 'unknown_outcome' | 'invalid_weight' | 'no_outcome_possible' | 'open_failed';
   /** Where, e.g. `weights.offer.revise` or `deals`. */
@@ -186,20 +216,23 @@ export function simulate(topic: CompiledTopic, options: SimulateOptions = {}): S
   const random = createRandom(settings.seed);
   const run = new Run(topic, plans, random, settings);
   const deals: Deal[] = [];
+  // Tallied as each deal ends, while its objects are still in the cache.
+  const funnel = funnelBuilder(topic);
   let openClock = settings.start;
   const openWithin = Math.min(settings.openWithin, settings.until - settings.start);
   const meanOpening = settings.deals === 0 ? 0 : openWithin / settings.deals;
   let end = settings.start;
   for (let i = 0; i < settings.deals; i++) {
-    const deal = run.deal(i, Math.min(Math.round(openClock), settings.until));
-    deals.push(deal);
+    const deal = run.deal(i, Math.min(settings.start + Math.round((openClock - settings.start) / SECOND) * SECOND, settings.until));
+    if (options.keepDeals !== false) deals.push(deal);
+    funnel.add(deal);
     const last = deal.history[deal.history.length - 1]?.at ?? deal.openedAt;
     if (last > end) end = last;
     openClock += random.exponential(meanOpening);
     if (options.onProgress !== undefined && ((i + 1) % 1000 === 0 || i + 1 === settings.deals)) options.onProgress(i + 1, settings.deals);
   }
   const now = settings.hasHorizon ? settings.until : end;
-  return { deals, report: funnelReport(topic, deals, { now }), events: run.events, rejected: run.rejected };
+  return { deals, report: funnel.report({ now }), events: run.events, rejected: run.rejected };
 }
 
 /** The state shared by the deals of one simulation. */
@@ -210,6 +243,9 @@ class Run {
   private readonly closeEvents: readonly string[];
   private readonly mandatory: boolean;
   private readonly template: Deal;
+  // Activity ids by deal revision, made once and shared by every deal.
+  private readonly callIds: string[] = [];
+  private readonly taskIds: string[] = [];
   // Reused for every outcome event, so the loop allocates no options object.
   private readonly eventOptions: { kindId: string | undefined; activityId: string | undefined; plan: boolean; planId: string | undefined; plannedFor: number } = {
     kindId: undefined,
@@ -238,6 +274,9 @@ class Run {
       fields: sampleFields(topic, topic.firstStage.requiredFields, settings.start) ?? {},
     });
     if (!opened.ok) throw new SimulationError([{ code: 'open_failed', path: '', message: `A deal cannot be opened on this topic: ${opened.error.message}` }]);
+    // Every deal starts with these same empty fields and activities (deals are never modified in place): frozen, so a slip shows.
+    Object.freeze(opened.deal.fields);
+    Object.freeze(opened.deal.activities);
     this.template = opened.deal;
   }
 
@@ -283,7 +322,6 @@ class Run {
         // Won, waiting for the business event that closes it (S34).
         at += this.draw(settings.meanGap);
         if (at > settings.until) break;
-        attempts++;
         deal = this.apply(deal, { type: 'reportBusinessEvent', name: this.closeEvents[random.int(this.closeEvents.length)] as string, at, actor });
         break;
       }
@@ -291,7 +329,7 @@ class Run {
       const plan = this.plans.get(deal.stageId) as StagePlan;
       if (plan.rests || at + gap > settings.until) break;
       if (random.next() < TASK_RATE && attempts + 3 <= settings.maxEvents) {
-        const activityId = `task-${deal.revision}`;
+        const activityId = idOf(this.taskIds, 'task-', deal.revision);
         const third = Math.floor(gap / 3);
         deal = this.apply(deal, { type: 'planActivity', activityId, kind: 'task', plannedFor: at + 2 * third, at: at + third, actor });
         deal = this.apply(deal, { type: 'completeActivity', activityId, at: at + 2 * third, actor });
@@ -307,7 +345,7 @@ class Run {
       options.kindId = kinds.length === 0 ? undefined : kinds[kinds.length === 1 ? 0 : random.int(kinds.length)];
       options.activityId = call;
       options.plan = plans;
-      options.planId = undefined;
+      options.planId = plans ? idOf(this.callIds, 'call-', deal.revision) : undefined;
       options.plannedFor = at + nextGap;
       const event = outcomeEvent(topic, deal, outcome, at, actor, options);
       attempts++;
@@ -353,6 +391,15 @@ class Run {
     const seconds = Math.round(this.random.exponential(mean) / SECOND);
     return seconds < 1 ? SECOND : seconds * SECOND;
   }
+}
+
+function idOf(ids: string[], prefix: string, n: number): string {
+  let id = ids[n];
+  if (id === undefined) {
+    id = `${prefix}${n}`;
+    ids[n] = id;
+  }
+  return id;
 }
 
 function readSettings(options: SimulateOptions): Settings {

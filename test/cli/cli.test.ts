@@ -127,6 +127,47 @@ describe('crm-topics diagram', () => {
   });
 });
 
+describe('crm-topics simulate (the main job)', () => {
+  it('simulates 1,000 deals on the standard topic by default and prints the funnel report', () => {
+    const result = crmTopics('simulate');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Funnel: Стандартная тема (standard v1)');
+    expect(result.stdout).toMatch(/Deals: 1000; counted 1000/);
+    for (const stage of ['Новый', 'Знакомство', 'Коммерческое предложение', 'Оплата', 'Отгрузка']) expect(result.stdout).toContain(stage);
+    expect(result.stdout).toMatch(/Simulated 1000 deals \(\d+ events\) with seed "1"\.\n$/);
+    expect(result.stderr).toBe('');
+  });
+
+  it('prints byte-identical output for the same seed, and different output for another', () => {
+    const first = crmTopics('simulate', '--deals', '300', '--seed', 'march');
+    const second = crmTopics('simulate', '--deals', '300', '--seed', 'march');
+    const other = crmTopics('simulate', '--deals', '300', '--seed', 'april');
+    expect(first.stdout).toBe(second.stdout);
+    expect(other.stdout).not.toBe(first.stdout);
+  });
+
+  it('simulates a topic file, with side-file weights, as JSON', () => {
+    write('weights.json', JSON.stringify({ acquaintance: { interested: 0, unreachable: 1 } }));
+    const result = crmTopics('simulate', 'topics/new-clients.json', '--deals', '200', '--weights', 'weights.json', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { topic: { id: string }; report: { stages: { stageId: string; deals: number }[] } };
+    expect(report.topic.id).toBe('new-clients');
+    // With "interested" weighted 0, no deal ever reaches the commercial offer.
+    expect(report.report.stages.find((stage) => stage.stageId === 'offer')?.deals).toBe(0);
+    expect(report.report.stages.find((stage) => stage.stageId === 'acquaintance')?.deals).toBe(200);
+  });
+
+  it('exits 2 for bad options and weights, 1 for an invalid topic', () => {
+    expect(crmTopics('simulate', '--deals', '0').code).toBe(2);
+    expect(crmTopics('simulate', '--deals', 'many').stderr).toContain('expected a whole number of at least 1');
+    write('bad-weights.json', JSON.stringify({ nowhere: { x: 1 } }));
+    const bad = crmTopics('simulate', '--weights', 'bad-weights.json');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^crm-topics: weights\.nowhere: /);
+    expect(crmTopics('simulate', 'broken.json').code).toBe(1);
+  });
+});
+
 describe('crm-topics diff', () => {
   it('lists the changes between two versions, as lines or JSON', () => {
     const older = JSON.parse(readFileSync(join(root, 'examples/topics/new-clients.json'), 'utf8')) as { version: number; stages: { name: string; maxDuration?: string }[] };
@@ -171,7 +212,7 @@ describe('crm-topics schema, --help and --version', () => {
   });
 
   it('has help for each command and the package version', () => {
-    for (const args of [['--help'], ['validate', '--help'], ['diagram', '--help'], ['diff', '--help'], ['schema', '--help']]) {
+    for (const args of [['--help'], ['validate', '--help'], ['diagram', '--help'], ['simulate', '--help'], ['diff', '--help'], ['schema', '--help']]) {
       const result = crmTopics(...args);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Usage: crm-topics');

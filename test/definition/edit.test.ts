@@ -249,7 +249,7 @@ describe('editing topics (immer)', () => {
         { op: 'updateOutcome', stageId: 'payment', outcomeId: 'awaiting-payment', changes: { finish: 'negative' } },
       ]));
       expect(stage(v2, 'offer')?.outcomes.at(-1)).toEqual({ id: 'signed-now', name: 'Оплата на месте', finish: 'positive', kindRequired: false, commentRequired: false });
-      expect(stage(v2, 'payment')?.outcomes[1]).toEqual({ id: 'awaiting-payment', name: 'Ждём оплату', finish: 'negative', kindRequired: false, commentRequired: false });
+      expect(stage(v2, 'payment')?.outcomes[1]).toEqual({ id: 'awaiting-payment', weight: 2, name: 'Ждём оплату', finish: 'negative', kindRequired: false, commentRequired: false });
       const back = edited(editTopic(v2, director, { op: 'updateOutcome', stageId: 'payment', outcomeId: 'awaiting-payment', changes: { to: 'payment' } }));
       expect(stage(back, 'payment')?.outcomes).toEqual(stage(standardTopic, 'payment')?.outcomes);
       expect(codes(refused(editTopic(standardTopic, director, { op: 'updateOutcome', stageId: 'payment', outcomeId: 'paid', changes: { to: 'new', finish: 'negative' } })))).toEqual([
@@ -271,7 +271,7 @@ describe('editing topics (immer)', () => {
       ]));
       expect(stage(v2, 'acquaintance')?.outcomes.map((outcome) => outcome.id)).toEqual(['interested']);
       expect(v2.globalOutcomes).toEqual([
-        { id: 'refused', name: 'Отказ', finish: 'negative', kindRequired: false, commentRequired: true },
+        { id: 'refused', weight: 1, name: 'Отказ', finish: 'negative', kindRequired: false, commentRequired: true },
         { id: 'postponed', name: 'Отложено', to: 'new', kindRequired: false, commentRequired: false, restartsStageClock: false },
       ]);
       expect(codes(refused(editTopic(standardTopic, director, { op: 'removeOutcome', stageId: null, outcomeId: 'qualified' })))).toEqual(['unknown_outcome@outcomeId']);

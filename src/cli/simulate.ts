@@ -1,0 +1,61 @@
+import { compileTopic } from '../compile/compile.js';
+import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
+import { standardTopic } from '../definition/standard-topic.js';
+import { formatFunnelReport } from '../report/funnel.js';
+import { simulate, SimulationError, type WeightsMap } from '../report/simulate.js';
+import { compileFile } from './diagram.js';
+import { UsageError, type CliIo } from './io.js';
+import { readJsonFile } from './read-json.js';
+
+/** Options of the `simulate` command. */
+export interface SimulateCommandOptions {
+  readonly deals: number;
+  readonly seed: string;
+  readonly json?: boolean;
+  readonly weights?: string;
+}
+
+/**
+ * `crm-topics simulate [file] [--deals N] [--seed S] [--weights file] [--json]`:
+ * simulates deals on a topic (the standard topic when no file is given) and
+ * prints the funnel report. The same seed prints the same report, byte for
+ * byte; a progress bar is drawn on a terminal for runs longer than a second.
+ */
+export function simulateCommand(file: string | undefined, options: SimulateCommandOptions, io: CliIo): number {
+  const topic = file === undefined ? (compileTopic(standardTopic) as CompiledSalesTopic) : compileFile(file, io);
+  if (topic === undefined) return 1;
+  const weights = options.weights === undefined ? undefined : (readJsonFile(io.cwd, options.weights) as WeightsMap);
+  const progress = progressBar(io);
+  try {
+    const result = simulate(topic, { deals: options.deals, seed: options.seed, ...(weights === undefined ? {} : { weights }), onProgress: progress.update, keepDeals: false });
+    progress.done();
+    if (options.json === true) {
+      io.stdout(`${JSON.stringify({ topic: { id: topic.id, version: topic.version }, seed: options.seed, events: result.events, rejected: result.rejected, report: result.report }, null, 2)}\n`);
+    } else {
+      io.stdout(`${formatFunnelReport(result.report, topic, { color: io.color })}\nSimulated ${options.deals} deals (${result.events} events) with seed "${options.seed}".\n`);
+    }
+    return 0;
+  } catch (error) {
+    progress.done();
+    if (!(error instanceof SimulationError)) throw error;
+    throw new UsageError(error.issues.map((issue) => `${issue.path || '(options)'}: ${issue.message}`).join('; '));
+  }
+}
+
+/** A one-line progress bar on stderr, shown only on a terminal and only once a run has taken a second. */
+function progressBar(io: CliIo): { update: (done: number, total: number) => void; done: () => void } {
+  const started = performance.now();
+  let shown = false;
+  return {
+    update: (done, total) => {
+      if (!io.interactive || performance.now() - started < 1000) return;
+      shown = true;
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} deals`);
+    },
+    done: () => {
+      if (shown) io.stderr('\r\u001b[2K');
+    },
+  };
+}
