@@ -146,3 +146,4 @@ export {
 } from './report/funnel.js';
 export { simulate, SimulationError, type SimulateOptions, type SimulationIssue, type SimulationResult, type WeightsMap } from './report/simulate.js';
 export { outcomeEvent, sampleFields, type OutcomeEventOptions } from './compile/paths.js';
+export { dealSchema, parseDeal, type ParseDealOptions, type ParseDealResult } from './deal/parse-deal.js';

@@ -19,14 +19,14 @@ export function readJsonFile(cwd: string, file: string): unknown {
     size = stats.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${file}: ${describe(error)}`);
+    throw new UsageError(`${file}: ${fileErrorMessage(error)}`);
   }
   if (size > MAX_FILE_BYTES) throw new UsageError(`${file}: ${size} bytes is larger than the ${MAX_FILE_BYTES} bytes a topic file may have`);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`${file}: ${describe(error)}`);
+    throw new UsageError(`${file}: ${fileErrorMessage(error)}`);
   }
   if (text.trim() === '') throw new UsageError(`${file}: the file is empty, expected JSON`);
   if (text.includes('\u0000')) throw new UsageError(`${file}: the file is binary, expected JSON text`);
@@ -37,7 +37,8 @@ export function readJsonFile(cwd: string, file: string): unknown {
   }
 }
 
-function describe(error: unknown): string {
+/** A short, stack-free description of why a file could not be read. */
+export function fileErrorMessage(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';

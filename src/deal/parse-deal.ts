@@ -60,7 +60,14 @@ const historyEntrySchema = z.strictObject({
   toVersion: z.number().int().min(1).optional(),
 });
 
-/** The zod schema of a deal as it is stored: exactly the keys of {@link Deal}, each of its type. */
+/**
+ * The zod schema of a deal as it is stored: exactly the keys of {@link Deal},
+ * each of its type. It checks shape only; {@link parseDeal} adds the checks
+ * against the topic and the deal's own history.
+ *
+ * @example
+ * const shapeOnly = dealSchema.safeParse(JSON.parse(row.body));
+ */
 export const dealSchema = z.strictObject({
   id: userId,
   topicId: z.string().max(200),
@@ -89,7 +96,12 @@ export const dealSchema = z.strictObject({
   revision: z.number().int().min(1),
 });
 
-/** Options of {@link parseDeal}. */
+/**
+ * Options of {@link parseDeal}.
+ *
+ * @example
+ * parseDeal(compiled, stored, { deadlines: 'ignore' }); // deadlines kept from version 1 on purpose
+ */
 export interface ParseDealOptions {
   /**
    * `check` (default): the deadlines must be the ones the topic implies.
@@ -99,7 +111,13 @@ export interface ParseDealOptions {
   readonly deadlines?: 'check' | 'ignore';
 }
 
-/** The answer of {@link parseDeal}: a checked copy of the deal, or the first problem found. */
+/**
+ * The answer of {@link parseDeal}: a checked copy of the deal, or the first problem found.
+ *
+ * @example
+ * const result: ParseDealResult = parseDeal(compiled, stored);
+ * if (result.ok) store.cache(result.deal);
+ */
 export type ParseDealResult = { readonly ok: true; readonly deal: Deal } | { readonly ok: false; readonly error: DealError };
 
 /**
@@ -108,9 +126,13 @@ export type ParseDealResult = { readonly ok: true; readonly deal: Deal } | { rea
  * for a wrong shape or an inconsistent deal (with the `path` of the part,
  * e.g. `history[3].at` or `fields.budget`), `topic_mismatch` for a deal of
  * another topic or version, `unknown_stage` for a stage the topic lacks, and
- * `deadline_mismatch` for a `stageDueAt`, `idleDueAt` or `dueAt` other than
- * the one the topic implies (S6, S24, S25). Never throws and never modifies
- * its input.
+ * `deadline_mismatch` for a deadline other than the one the topic implies:
+ * `stageDueAt` from `stageEnteredAt` (S6), `idleDueAt` from `lastActivityAt`
+ * while the deal is open (afterwards the idle clock has stopped somewhere in
+ * between), and `dueAt` from `openedAt` (S24) unless an accepted deadline
+ * change set it (S25). Deals migrated with recomputed deadlines pass; pass
+ * `deadlines: 'ignore'` for deals that kept older ones. Never throws and
+ * never modifies its input.
  *
  * What "consistent" means: `revision` equals the number of history entries;
  * the history starts with `opened` at `openedAt`, its times never go back,
@@ -136,7 +158,7 @@ export function parseDeal(topic: CompiledTopic, input: unknown, options: ParseDe
     parsed = dealSchema.safeParse(input, { reportInput: true });
   } catch (error) {
     // Only exotic objects (a throwing getter or proxy) get here; stored JSON never does.
-    return fail(malformed('(deal)', `could not be read (${error instanceof Error ? error.message : String(error)})`));
+    return fail(malformed('', `could not be read (${error instanceof Error ? error.message : String(error)})`));
   }
   if (!parsed.success) {
     const first = fromZodIssues(parsed.error.issues, 'en')[0];
@@ -226,15 +248,34 @@ function deadlineMismatch(topic: CompiledSalesTopic, stage: CompiledStage, deal:
     const earliest = idleDeadline(topic, stage, deal.stageEnteredAt) as number;
     if (deal.idleDueAt < earliest || deal.idleDueAt > idleDueAt) return mismatch('idleDueAt', deal.idleDueAt, `a time from ${earliest} to ${idleDueAt}`);
   }
-  const dueAt = impliedDueAt(topic, deal);
-  if (deal.dueAt !== dueAt) return mismatch('dueAt', deal.dueAt, `${dueAt} (openedAt + the topic's limit, S24, or the last accepted deadline change, S25)`);
+  const dueAts = impliedDueAts(topic, deal);
+  if (!dueAts.includes(deal.dueAt)) {
+    return mismatch('dueAt', deal.dueAt, `${dueAts.slice(0, 3).join(' or ')} (openedAt + the topic's limit, S24, or an accepted deadline change, S25)`);
+  }
   return undefined;
 }
 
-/** The deal's limit: the topic's maximum duration from `openedAt`, unless an accepted deadline change in the history set it (S24, S25). */
-function impliedDueAt(topic: CompiledSalesTopic, deal: Deal): number | null {
-  const applies = topic.definition.deadlineChange.approval === 'none' ? 'requestDeadlineChange' : 'approveDeadlineChange';
-  let dueAt = dealDeadline(topic, deal.openedAt);
-  for (const entry of deal.history) if (entry.type === applies && entry.dueAt !== undefined) dueAt = entry.dueAt;
-  return dueAt;
+/**
+ * The deal limits the history allows (S24, S25): the topic's maximum duration
+ * from `openedAt`, unless an accepted deadline change set it. With no
+ * migration in the history, the topic's approval rule decides which entries
+ * set it, so exactly one limit is right. Entries from before a migration ran
+ * under a version whose rule may have differed, so then any deadline a person
+ * accepted (an approval, or a request not still waiting) is allowed, as
+ * `migrateDeal` keeps it.
+ */
+function impliedDueAts(topic: CompiledSalesTopic, deal: Deal): (number | null)[] {
+  const limit = dealDeadline(topic, deal.openedAt);
+  if (!deal.history.some((entry) => entry.type === 'migrated')) {
+    const applies = topic.definition.deadlineChange.approval === 'none' ? 'requestDeadlineChange' : 'approveDeadlineChange';
+    let dueAt = limit;
+    for (const entry of deal.history) if (entry.type === applies && entry.dueAt !== undefined) dueAt = entry.dueAt;
+    return [dueAt];
+  }
+  const pending = deal.pendingDeadlineChange;
+  const waiting = (entry: Deal['history'][number]) => pending !== null && entry.type === 'requestDeadlineChange' && pending.requestedAt === entry.at && pending.dueAt === entry.dueAt;
+  const accepted = deal.history.flatMap((entry) =>
+    entry.dueAt !== undefined && (entry.type === 'approveDeadlineChange' || (entry.type === 'requestDeadlineChange' && !waiting(entry))) ? [entry.dueAt] : [],
+  );
+  return [limit, ...accepted];
 }

@@ -1,48 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createActor, transition } from 'xstate';
+import { createActor } from 'xstate';
 import {
   applyEvent,
   createDealActor,
-  dealSnapshot,
   dealStateValue,
   topicPaths,
-  type CompiledSalesTopic,
   type Deal,
   type DealEvent,
   type Effect,
 } from '../../src/index.js';
-import { accepted, admin, colleague, compileSales, DAY, director, HOUR, manager, MONDAY, newClients, open, standard } from '../support.js';
-
-/**
- * Drives the same events through `applyEvent`, a live actor and xstate's pure
- * `transition`, and checks at every step that all three agree on acceptance,
- * state (stage and status) and the deal itself.
- */
-function expectAgreement(topic: CompiledSalesTopic, start: Deal, events: readonly DealEvent[]): { deal: Deal; accepted: number } {
-  const actor = createDealActor(topic, start).start();
-  let snapshot = dealSnapshot(topic, start);
-  let deal = start;
-  let acceptedCount = 0;
-  for (const event of events) {
-    const result = applyEvent(topic, deal, event);
-    const actorBefore = actor.getSnapshot().context.deal;
-    actor.send(event);
-    [snapshot] = transition(topic.machine, snapshot, event);
-    if (result.ok) {
-      deal = result.deal;
-      acceptedCount += 1;
-    }
-    // A rejected event leaves the actor's deal the very same object.
-    if (result.ok) expect(actor.getSnapshot().context.deal).toEqual(deal);
-    else expect(actor.getSnapshot().context.deal).toBe(actorBefore);
-    expect(snapshot.context.deal).toEqual(deal);
-    expect(actor.getSnapshot().value).toBe(dealStateValue(deal));
-    expect(snapshot.value).toBe(dealStateValue(deal));
-  }
-  actor.stop();
-  return { deal, accepted: acceptedCount };
-}
+import { accepted, admin, colleague, compileSales, DAY, director, expectAgreement, HOUR, manager, MONDAY, newClients, open, standard } from '../support.js';
 
 describe('the XState machine of a topic', () => {
   const topic = standard();
