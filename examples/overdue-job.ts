@@ -9,8 +9,10 @@
  * `findOverdue`, and the next deadline of each open deal is listed, as a host
  * would schedule its follow-up jobs.
  *
- * Run it with `npx tsx examples/overdue-job.ts`. Nothing reads the clock: the
- * job runs "at" a fixed instant, as a scheduler would pass it in.
+ * Run it with `npm run example overdue-job` (or `npx tsx examples/overdue-job.ts`).
+ * Nothing reads the clock: the job runs "at" a fixed instant, as a scheduler
+ * would pass it in. docs/storing-deals.md explains the table, the index and
+ * the query.
  */
 import { PGlite } from '@electric-sql/pglite';
 
@@ -25,7 +27,7 @@ import {
   type Deal,
   type DealEvent,
   type LimitKind,
-} from '../src/index.js';
+} from 'crm-topics';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

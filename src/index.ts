@@ -91,6 +91,7 @@ export { buildTopicEventMachine, type TopicEventMachine, type TopicEventMachineE
 // Access.
 export { canEditTopic, DIRECTOR_ROLE, isApprover, type Actor } from './access/permissions.js';
 export { availableOutcomes, type AvailableOutcome } from './deal/available.js';
+export { topicDiagram, type DiagramFormat } from './compile/diagram.js';
 export { outcomeEvents, topicPaths, type TopicPath, type TopicPathsOptions } from './compile/paths.js';
 export { findOverdue, LIMIT_KINDS, nextDeadline, overdue, type Deadline, type LimitKind, type OverdueDeal, type OverdueLimit, type OverdueOptions, type OverdueResult } from './time/overdue.js';
 

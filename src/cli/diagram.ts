@@ -19,7 +19,7 @@ export function diagramCommand(file: string, options: { readonly format: Diagram
 export function compileFile(file: string, io: CliIo) {
   try {
     const compiled = compileTopic(readJsonFile(io.cwd, file));
-    if (compiled.kind !== 'sales') throw new UsageError(`${file}: a ${compiled.kind} topic has no stages; expected a sales topic`);
+    if (compiled.kind !== 'sales') throw new UsageError(`${file}: ${compiled.kind === 'audit' ? 'an audit' : 'a service'} topic has no stages; expected a sales topic`);
     return compiled;
   } catch (error) {
     if (!(error instanceof TopicValidationError)) throw error;

@@ -1,4 +1,4 @@
-import { createActor, enqueueActions, setup, type Actor, type MachineSnapshot, type StateMachine } from 'xstate';
+import { createActor, enqueueActions, setup, type Actor, type ActorOptions, type MachineSnapshot, type StateMachine } from 'xstate';
 import type { Deal } from '../deal/deal.js';
 import type { Effect } from '../deal/effects.js';
 import type { DealEvent } from '../deal/events.js';
@@ -199,7 +199,9 @@ export function dealSnapshot(topic: CompiledSalesTopic, deal: Deal): DealMachine
 
 /**
  * A live XState actor for a stored deal, started in the deal's state (its
- * stage, or its finish). Effects arrive as emitted events.
+ * stage, or its finish). Effects arrive as emitted events. Options such as
+ * `inspect` (the Stately inspector), `id` or `logger` pass through to
+ * xstate's `createActor`.
  *
  * @example
  * const actor = createDealActor(compiled, deal).start();
@@ -207,6 +209,6 @@ export function dealSnapshot(topic: CompiledSalesTopic, deal: Deal): DealMachine
  * actor.send({ type: 'recordOutcome', outcomeId: 'interested', at: Date.now(), actor: { id: 'u-1' } });
  * await store.save(actor.getSnapshot().context.deal);
  */
-export function createDealActor(topic: CompiledSalesTopic, deal: Deal): Actor<DealMachine> {
-  return createActor(topic.machine, { snapshot: dealSnapshot(topic, deal), input: { deal } });
+export function createDealActor(topic: CompiledSalesTopic, deal: Deal, options: Omit<ActorOptions<DealMachine>, 'snapshot' | 'input'> = {}): Actor<DealMachine> {
+  return createActor(topic.machine, { ...options, snapshot: dealSnapshot(topic, deal), input: { deal } });
 }

@@ -103,7 +103,10 @@ function handle(topic: CompiledSalesTopic, deal: Deal, event: DealEvent): ApplyR
       // Approving a deadline that has passed in the meantime would make the deal overdue at once.
       if (event.type === 'approveDeadlineChange' && pending.dueAt <= event.at) return reject(dealError('invalid_deadline', { dueAt: pending.dueAt, at: event.at }, 'at'));
       const dueAt = event.type === 'approveDeadlineChange' ? pending.dueAt : deal.dueAt;
-      return accept(deal, event, { dueAt, pendingDeadlineChange: null }, { dueAt: pending.dueAt });
+      const details: Draft<Partial<HistoryEntry>> = { dueAt: pending.dueAt };
+      const note = event.type === 'approveDeadlineChange' ? event.comment : event.reason;
+      if (note !== undefined) details.comment = note;
+      return accept(deal, event, { dueAt, pendingDeadlineChange: null }, details);
     }
     case 'setFields': {
       const merged = mergeFields(topic, deal.fields, event.fields, 'fields');

@@ -67,14 +67,15 @@ const catalogue = {
 } satisfies Record<string, { rule: string; text: (p: Params) => string }>;
 
 /**
- * Builds a {@link DealError} of a code with its rule and message.
+ * Builds a {@link DealError} of a code with its rule and message; `rule`
+ * overrides the code's usual rule where another one applies (audits: S37).
  *
  * @example
  * dealError('unknown_outcome', { id: 'won', stage: 'new' }, 'outcomeId');
  */
-export function dealError(code: DealErrorCode, params: Params = {}, path?: string): DealError {
+export function dealError(code: DealErrorCode, params: Params = {}, path?: string, rule?: string): DealError {
   const entry = catalogue[code];
-  return { code, rule: entry.rule, message: entry.text(params), ...(path === undefined ? {} : { path }) };
+  return { code, rule: rule ?? entry.rule, message: entry.text(params), ...(path === undefined ? {} : { path }) };
 }
 
 /**

@@ -88,11 +88,11 @@ export function recordEvent(topic: CompiledTopic, event: TopicEvent, input: Reco
     details.answer = answer;
     if (kindId !== undefined || topic.kinds.size > 0) {
       const kind = kindId === undefined ? undefined : topic.kinds.get(kindId);
-      if (kind === undefined) return fail(dealError(kindId === undefined ? 'kind_required' : 'kind_not_allowed', { id: 'audit', kind: kindId ?? '' }, 'kindId'));
+      if (kind === undefined) return fail(dealError(kindId === undefined ? 'kind_required' : 'kind_not_allowed', { id: `answer ${answer}`, kind: kindId ?? '' }, 'kindId', 'S37'));
       if (kind.polarity !== 'neutral' && (kind.polarity === 'positive') !== (answer === 'yes')) {
-        return fail(dealError('kind_not_allowed', { id: `answer ${answer}`, kind: kind.id }, 'kindId'));
+        return fail(dealError('kind_not_allowed', { id: `answer ${answer}`, kind: kind.id }, 'kindId', 'S37'));
       }
-      if ((comment ?? '').trim() === '') return fail(dealError('comment_required', { what: `outcome kind "${kind.id}"` }, 'comment'));
+      if ((comment ?? '').trim() === '') return fail(dealError('comment_required', { what: `outcome kind "${kind.id}"` }, 'comment', 'S37'));
       details.kindId = kind.id;
     }
   } else if (answer !== undefined || kindId !== undefined) {
