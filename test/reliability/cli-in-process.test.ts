@@ -93,7 +93,7 @@ describe('crm-topics in process', () => {
     [['validate', 'loop.json'], 'loop.json: cannot be read (a symbolic link loop)'],
     [['validate', 'nothing/*.json'], 'nothing/*.json: no files match'],
     [['diagram', 'huge.json'], 'huge.json: 10485783 bytes is larger than'],
-    [['diagram', 'audit.json'], 'audit.json: a audit topic has no stages; expected a sales topic'],
+    [['diagram', 'audit.json'], 'audit.json: an audit topic has no stages; expected a sales topic'],
     [['diff', 'missing.json', 'bom.json'], 'missing.json: no such file'],
     [['simulate', 'missing.json'], 'missing.json: no such file'],
     [['simulate', '--weights', 'missing.json'], 'missing.json: no such file'],
