@@ -19,7 +19,8 @@ export interface CompileOptions {
 /**
  * Validates a topic (schema and lint, like `parseTopic`) and compiles it into
  * a frozen {@link CompiledTopic}: stages, outcomes, kinds and fields indexed by
- * id, limits parsed, and the XState machine built from the same index. Throws
+ * id, limits parsed, and the XState machine built from the same index (on
+ * first use of `compiled.machine`). Throws
  * a `TopicValidationError` for an invalid topic; the input is never modified.
  *
  * @example
@@ -92,8 +93,7 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
     machine: undefined as unknown as CompiledSalesTopic['machine'],
   };
   // The machine's guards and actions call the rule functions with this very object.
-  compiled.machine = buildDealMachine(compiled);
-  return Object.freeze(compiled);
+  return withLazyMachine(compiled, () => buildDealMachine(compiled));
 }
 
 function compileEvents(topic: Exclude<TopicDefinition, SalesTopic>): CompiledEventTopic {
@@ -105,7 +105,16 @@ function compileEvents(topic: Exclude<TopicDefinition, SalesTopic>): CompiledEve
     kinds: new Map((topic.kind === 'audit' ? topic.outcomeKinds : []).map((kind) => [kind.id, kind])),
     machine: undefined as unknown as CompiledEventTopic['machine'],
   };
-  compiled.machine = buildTopicEventMachine(compiled);
+  return withLazyMachine(compiled, () => buildTopicEventMachine(compiled));
+}
+
+/**
+ * Freezes a compiled topic whose `machine` is built on first use: hosts that
+ * only call the pure functions never pay for it, and it is built once.
+ */
+function withLazyMachine<T extends { machine: unknown }>(compiled: T, build: () => T['machine']): T {
+  let machine: T['machine'] | undefined;
+  Object.defineProperty(compiled, 'machine', { enumerable: true, get: () => (machine ??= build()) });
   return Object.freeze(compiled);
 }
 

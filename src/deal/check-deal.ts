@@ -1,5 +1,4 @@
 import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
-import { ID_PATTERN } from '../definition/schema.js';
 import type { Deal } from './deal.js';
 import { dealError, type DealError } from './errors.js';
 
@@ -40,12 +39,12 @@ function shapeProblem(deal: Deal): string | undefined {
   if (!isDeadline(deal.idleDueAt)) return 'idleDueAt';
   if (!Array.isArray(deal.activities)) return 'activities';
   // Every event that plans, closes or counts activities reads these.
-  const activity = deal.activities.findIndex((item: unknown) => !isActivity(item));
-  if (activity !== -1) return `activities[${activity}]`;
+  for (let index = 0; index < deal.activities.length; index += 1) if (!isActivity(deal.activities[index])) return `activities[${index}]`;
   if (!Array.isArray(deal.history)) return 'history';
   if (typeof deal.fields !== 'object' || deal.fields === null || Array.isArray(deal.fields)) return 'fields';
-  // Field values are copied into the next deal by key: a key such as "__proto__" would replace its prototype.
-  for (const key in deal.fields) if (!Object.hasOwn(deal.fields, key) || !ID_PATTERN.test(key)) return 'fields';
+  // Field values are copied into the next deal by key: an own "__proto__" key would replace its prototype.
+  // Other odd keys do no harm here and are kept; parseDeal refuses them when a deal is read from storage.
+  if (Object.hasOwn(deal.fields, '__proto__')) return 'fields';
   const pending: unknown = deal.pendingDeadlineChange;
   if (pending !== null && (typeof pending !== 'object' || !isTime((pending as { dueAt?: unknown }).dueAt))) return 'pendingDeadlineChange';
   return undefined;

@@ -1,4 +1,4 @@
-import { ID_PATTERN } from '../definition/schema.js';
+import { isId } from '../definition/id.js';
 import type { DealEvent } from './events.js';
 
 /*
@@ -12,7 +12,6 @@ import type { DealEvent } from './events.js';
 type Check = (value: unknown) => boolean;
 
 const MAX_TIME = 8.64e15;
-const isId: Check = (value) => typeof value === 'string' && ID_PATTERN.test(value);
 const isText: Check = (value) => typeof value === 'string' && value.length <= 10_000;
 const isName: Check = (value) => typeof value === 'string' && value.length >= 1 && value.length <= 200;
 const isTime: Check = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TIME;
@@ -49,7 +48,7 @@ const isActor: Check = (value) => isStrict(value, actorChecks, ['id']);
 const isFieldValues: Check = (value) => {
   if (!isPlainObject(value)) return false;
   for (const key in value) {
-    if (!Object.hasOwn(value, key) || !ID_PATTERN.test(key)) return false;
+    if (!Object.hasOwn(value, key) || !isId(key)) return false;
     const field = value[key];
     const ok = field === null || typeof field === 'boolean' || (typeof field === 'number' && Number.isFinite(field)) || isText(field);
     if (!ok) return false;

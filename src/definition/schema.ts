@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../time/date.js';
+import { ID_PATTERN } from './id.js';
 import { ISO_DURATION, parseDuration } from '../time/duration.js';
 
 /*
@@ -9,8 +10,7 @@ import { ISO_DURATION, parseDuration } from '../time/duration.js';
  * (references between parts, reachability, duplicates).
  */
 
-/** The shape of every id: stage, outcome, kind, field, document, topic. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export { ID_PATTERN } from './id.js';
 
 /**
  * The most stages a topic may have; real pipelines have a handful.

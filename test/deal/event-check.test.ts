@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dealEventSchema } from '../../src/index.js';
 import { isWellFormedEvent } from '../../src/deal/event-check.js';
+import { ID_PATTERN, isId } from '../../src/definition/id.js';
 
 /*
  * The fast event check may only let through what the zod schema accepts (the
@@ -83,5 +84,18 @@ describe('the fast event check', () => {
       expect(dealEventSchema.safeParse(candidate).success).toBe(true);
       expect(isWellFormedEvent(candidate)).toBe(true);
     }
+  });
+});
+
+describe('isId', () => {
+  it('is the same test as ID_PATTERN', () => {
+    const ascii = fc.string({ unit: fc.constantFrom(...'aZ09_-.:/ _Яé'.split('')), maxLength: 70 });
+    fc.assert(
+      fc.property(fc.oneof(ascii, fc.string({ maxLength: 70 }), fc.constantFrom('x'.repeat(64), 'x'.repeat(65), '', '-a', '_a', 'a-', 'A_9')), (text) => {
+        expect(isId(text)).toBe(ID_PATTERN.test(text));
+      }),
+      { numRuns: 20_000, seed: 11 },
+    );
+    expect([1, null, undefined, {}].map(isId)).toEqual([false, false, false, false]);
   });
 });
