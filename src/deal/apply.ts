@@ -2,7 +2,7 @@ import { canEditTopic, isApprover, type Actor } from '../access/permissions.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import type { ActivityKind, Deal, DealFinish, DealResult, DealStatus, HistoryEntry, PendingDeadlineChange, PlannedActivity } from './deal.js';
 import { enterStage, idleDeadline } from './deadlines.js';
-import { dealError, inputError, type DealError } from './errors.js';
+import { dealError, parseInput, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
@@ -40,9 +40,8 @@ export function applyEvent(topic: CompiledTopic, deal: Deal, event: DealEvent): 
   if (topic.kind !== 'sales') return reject(dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }));
   let valid: DealEvent = event;
   if (!isWellFormedEvent(event)) {
-    // reportInput: the issue then tells a wrong value from a missing one (else every wrong type reads "Required").
-    const parsed = dealEventSchema.safeParse(event, { reportInput: true });
-    if (!parsed.success) return reject(inputError('invalid_event', parsed.error.issues));
+    const parsed = parseInput(dealEventSchema, event, 'invalid_event');
+    if (!parsed.ok) return parsed;
     valid = parsed.data;
   }
   const checked = checkDeal(topic, deal);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { fromZodIssues } from '../definition/zod-issues.js';
+import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 
 /**
  * Why an event or a new deal was rejected. Plain data: a stable `code`, the
@@ -79,15 +79,21 @@ export function dealError(code: DealErrorCode, params: Params = {}, path?: strin
 }
 
 /**
- * The error for malformed input, from zod's issues: the path and message of
- * the first problem.
+ * Parses input with a zod schema; malformed input becomes a {@link DealError}
+ * of the given code with the path and message of the first problem.
  *
  * @example
- * const parsed = dealEventSchema.safeParse(event);
- * if (!parsed.success) return { ok: false, error: inputError('invalid_event', parsed.error.issues) };
+ * const parsed = parseInput(dealEventSchema, event, 'invalid_event');
+ * if (!parsed.ok) return parsed;
  */
-export function inputError(code: 'invalid_event' | 'invalid_input', issues: readonly z.core.$ZodIssue[]): DealError {
-  const first = fromZodIssues(issues, 'en')[0];
+export function parseInput<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  code: 'invalid_event' | 'invalid_input',
+): { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: DealError } {
+  const parsed = schema.safeParse(input, zodParseOptions('en'));
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const first = fromZodIssues(parsed.error.issues, 'en')[0];
   const path = first?.path ?? '';
-  return dealError(code, { path: path || '(root)', detail: first?.message ?? 'malformed' }, path);
+  return { ok: false, error: dealError(code, { path: path || '(root)', detail: first?.message ?? 'malformed' }, path) };
 }

@@ -1,4 +1,5 @@
 import { isId } from '../definition/id.js';
+import { isPlainObject } from '../util/plain-object.js';
 import type { DealEvent } from './events.js';
 
 /*
@@ -16,11 +17,6 @@ const isText: Check = (value) => typeof value === 'string' && value.length <= 10
 const isName: Check = (value) => typeof value === 'string' && value.length >= 1 && value.length <= 200;
 const isTime: Check = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TIME;
 const isActivityKind: Check = (value) => value === 'call' || value === 'meeting' || value === 'task';
-const isPlainObject = (value: unknown): value is Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
-};
 
 /** Checks by key, in a map so that keys such as `constructor` find nothing. */
 type Checks = ReadonlyMap<string, Check>;

@@ -3,7 +3,7 @@ import type { CompiledTopic } from '../compile/compiled-topic.js';
 import { idSchema } from '../definition/schema.js';
 import type { Deal } from './deal.js';
 import { dealDeadline, enterStage } from './deadlines.js';
-import { dealError, inputError, type DealError } from './errors.js';
+import { dealError, parseInput, type DealError } from './errors.js';
 import { actorSchema } from './events.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
@@ -44,8 +44,8 @@ export type OpenDealResult =
  */
 export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: OpenDealContext = {}): OpenDealResult {
   if (topic.kind !== 'sales') return { ok: false, error: dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }) };
-  const parsed = openDealInputSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) return { ok: false, error: inputError('invalid_input', parsed.error.issues) };
+  const parsed = parseInput(openDealInputSchema, input, 'invalid_input');
+  if (!parsed.ok) return parsed;
   const { id, clientId, ownerId, at, actor, amount, fields: values } = parsed.data;
   if (topic.definition.parameters.concurrentDeals === 'forbidden') {
     // The host's list decides S32, so a list that is not one of deals is refused rather than read as "none".

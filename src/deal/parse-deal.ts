@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import { idSchema } from '../definition/schema.js';
-import { fromZodIssues } from '../definition/zod-issues.js';
+import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import type { Deal } from './deal.js';
 import { dealDeadline, idleDeadline, stageDeadline } from './deadlines.js';
 import { dealError, type DealError } from './errors.js';
@@ -155,7 +155,7 @@ export function parseDeal(topic: CompiledTopic, input: unknown, options: ParseDe
   try {
     const hidden = protoKey(input);
     if (hidden !== undefined) return fail(malformed(hidden, 'the key "__proto__" is not a field id'));
-    parsed = dealSchema.safeParse(input, { reportInput: true });
+    parsed = dealSchema.safeParse(input, zodParseOptions('en'));
   } catch (error) {
     // Only exotic objects (a throwing getter or proxy) get here; stored JSON never does.
     return fail(malformed('', `could not be read (${error instanceof Error ? error.message : String(error)})`));

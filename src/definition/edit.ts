@@ -16,7 +16,6 @@
  */
 import { Immer, castDraft, current, isDraft, original, type Draft } from 'immer';
 import type { z } from 'zod';
-import ru from 'zod/v4/locales/ru.js';
 import { canEditTopic, type Actor } from '../access/permissions.js';
 import { deepFreeze } from '../util/deep-freeze.js';
 import { formatPath, type Locale, type TopicIssue } from './issue.js';
@@ -36,7 +35,7 @@ import {
   type TopicDefinition,
 } from './schema.js';
 import { standardTopic } from './standard-topic.js';
-import { fromZodIssues } from './zod-issues.js';
+import { fromZodIssues, zodParseOptions } from './zod-issues.js';
 
 /**
  * A stage as an author writes it: defaults (`outcomes`, `requiredFields`) may be left out.
@@ -274,7 +273,6 @@ function standardTopicProcess() {
   const { maxDuration, deadlineChange, stages, globalOutcomes, outcomeKinds, fields, documents, parameters } = standardTopic;
   return { maxDuration, deadlineChange, stages, globalOutcomes, outcomeKinds, fields, documents, parameters };
 }
-const russian = ru().localeError;
 
 /**
  * Creates version 1 of a topic of a kind (S23), as the settings screen does
@@ -633,7 +631,7 @@ function position(index: unknown, max: number, ctx: Context): number | undefined
 }
 
 function parseItem<S extends z.ZodType>(schema: S, input: unknown, path: readonly PropertyKey[], ctx: Context): z.output<S> | undefined {
-  const parsed = schema.safeParse(input, { reportInput: true, ...(ctx.locale === 'ru' ? { error: russian } : {}) });
+  const parsed = schema.safeParse(input, zodParseOptions(ctx.locale));
   if (parsed.success) return parsed.data;
   ctx.issues.push(...fromZodIssues(parsed.error.issues, ctx.locale, path));
   return undefined;

@@ -1,8 +1,7 @@
-import ru from 'zod/v4/locales/ru.js';
 import { TopicValidationError, type Locale, type TopicIssue } from './issue.js';
 import { lintTopic } from './lint.js';
 import { topicSchema, type TopicDefinition } from './schema.js';
-import { fromZodIssues } from './zod-issues.js';
+import { fromZodIssues, zodParseOptions } from './zod-issues.js';
 
 /** Options of {@link parseTopic} and {@link safeParseTopic}. */
 export interface ParseOptions {
@@ -17,8 +16,6 @@ export type ParseResult =
   | { readonly ok: true; readonly topic: TopicDefinition; readonly warnings: readonly TopicIssue[] }
   | { readonly ok: false; readonly issues: readonly TopicIssue[] };
 
-const russian = ru().localeError;
-
 /**
  * Validates a topic definition without throwing: the shape first (schema),
  * then, when the shape is right, the meaning (`lintTopic`). The input is never
@@ -30,7 +27,7 @@ const russian = ru().localeError;
  */
 export function safeParseTopic(input: unknown, options: ParseOptions = {}): ParseResult {
   const locale = options.locale ?? 'en';
-  const parsed = topicSchema.safeParse(input, { reportInput: true, ...(locale === 'ru' ? { error: russian } : {}) });
+  const parsed = topicSchema.safeParse(input, zodParseOptions(locale));
   if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, locale) };
   const findings = lintTopic(parsed.data, { locale });
   const errors = findings.filter((issue) => issue.severity === 'error');

@@ -1,6 +1,21 @@
 import type { z } from 'zod';
+import ru from 'zod/v4/locales/ru.js';
 import { formatPath, issueValue, type Locale, type TopicIssue } from './issue.js';
 import { message } from './messages.js';
+
+const russian = ru().localeError;
+
+/**
+ * The options for a zod `safeParse` whose issues go through
+ * {@link fromZodIssues}: the offending input kept (so a wrong value is not
+ * reported as a missing one) and zod's own messages in the given language.
+ *
+ * @example
+ * topicSchema.safeParse(input, zodParseOptions('ru'));
+ */
+export function zodParseOptions(locale: Locale): { reportInput: true; error?: ReturnType<typeof ru>['localeError'] } {
+  return locale === 'ru' ? { reportInput: true, error: russian } : { reportInput: true };
+}
 
 /**
  * Turns zod's issues into this library's issues: one per problem, with a

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
 import { idSchema } from '../definition/schema.js';
-import { dealError, inputError, type DealError } from '../deal/errors.js';
+import { dealError, parseInput, type DealError } from '../deal/errors.js';
 import { actorSchema } from '../deal/events.js';
 
 /** Where an audit or service event is: planned, then recorded or cancelled (S37, S38). */
@@ -51,7 +51,6 @@ export type TopicEventResult = { readonly ok: true; readonly event: TopicEvent }
 
 const fail = (error: DealError): TopicEventResult => ({ ok: false, error });
 
-const malformed = (issues: readonly z.core.$ZodIssue[]): TopicEventResult => fail(inputError('invalid_event', issues));
 
 /**
  * Plans an event on an audit or service topic (S37, S38).
@@ -61,8 +60,8 @@ const malformed = (issues: readonly z.core.$ZodIssue[]): TopicEventResult => fai
  */
 export function planEvent(topic: CompiledTopic, input: PlanEventInput): TopicEventResult {
   if (topic.kind === 'sales') return fail(dealError('not_an_event_topic', { id: topic.id }));
-  const parsed = planSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) return malformed(parsed.error.issues);
+  const parsed = parseInput(planSchema, input, 'invalid_event');
+  if (!parsed.ok) return parsed;
   const { id, clientId, actor, at, plannedFor } = parsed.data;
   if (plannedFor < at) return fail(dealError('activity_in_past', { plannedFor, at }, 'plannedFor'));
   return { ok: true, event: { id, topicId: topic.id, topicVersion: topic.version, clientId, authorId: actor.id, status: 'planned', plannedFor, revision: 1 } };
@@ -79,8 +78,8 @@ export function planEvent(topic: CompiledTopic, input: PlanEventInput): TopicEve
 export function recordEvent(topic: CompiledTopic, event: TopicEvent, input: RecordEventInput): TopicEventResult {
   const checked = checkEvent(topic, event);
   if (checked !== undefined) return fail(checked);
-  const parsed = recordSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) return malformed(parsed.error.issues);
+  const parsed = parseInput(recordSchema, input, 'invalid_event');
+  if (!parsed.ok) return parsed;
   const { actor, at, answer, kindId, comment } = parsed.data;
   const details: { answer?: 'yes' | 'no'; kindId?: string; comment?: string } = comment === undefined ? {} : { comment };
   if (topic.kind === 'audit') {
@@ -110,8 +109,8 @@ export function recordEvent(topic: CompiledTopic, event: TopicEvent, input: Reco
 export function cancelEvent(topic: CompiledTopic, event: TopicEvent, input: CancelEventInput): TopicEventResult {
   const checked = checkEvent(topic, event);
   if (checked !== undefined) return fail(checked);
-  const parsed = cancelSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) return malformed(parsed.error.issues);
+  const parsed = parseInput(cancelSchema, input, 'invalid_event');
+  if (!parsed.ok) return parsed;
   const { actor, at, reason } = parsed.data;
   return { ok: true, event: { ...event, status: 'cancelled', ...(reason === undefined ? {} : { comment: reason }), closedAt: at, closedBy: actor.id, revision: event.revision + 1 } };
 }

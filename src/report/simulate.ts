@@ -58,6 +58,7 @@ import type { DealEvent } from '../deal/events.js';
 import { openDeal } from '../deal/open.js';
 import { formatPath } from '../definition/issue.js';
 import { durationToMs } from '../time/duration.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { funnelBuilder, type FunnelReport } from './funnel.js';
 import { createRandom, type Random } from './random.js';
 
@@ -488,12 +489,6 @@ function planStages(topic: CompiledSalesTopic, weights: WeightsMap | undefined, 
   }
   if (issues.length > 0) throw new SimulationError(issues);
   return plans;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
 }
 
 function describe(value: unknown): string {

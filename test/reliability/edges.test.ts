@@ -6,6 +6,7 @@ import {
   checkPlanning,
   compileCalendar,
   compileTopic,
+  dealEventSchema,
   durationToMs,
   isCalendarDate,
   isWorkingDay,
@@ -20,7 +21,7 @@ import {
   type Deal,
   type Duration,
 } from '../../src/index.js';
-import { inputError } from '../../src/deal/errors.js';
+import { parseInput } from '../../src/deal/errors.js';
 import { formatPath } from '../../src/definition/issue.js';
 import { processIo } from '../../src/cli/io.js';
 import { compileSales, newClients } from '../support.js';
@@ -156,8 +157,11 @@ describe('messages and helpers', () => {
     expect(formatPath([])).toBe('');
   });
 
-  it('inputError without issues still says where and what', () => {
-    expect(inputError('invalid_event', [])).toEqual({ code: 'invalid_event', rule: 'input', message: 'The event is malformed at (root): malformed', path: '' });
+  it('parseInput on input that is no object at all says where (the root) and what', () => {
+    expect(parseInput(dealEventSchema, null, 'invalid_event')).toEqual({
+      ok: false,
+      error: { code: 'invalid_event', rule: 'input', message: 'The event is malformed at (root): Invalid input: expected object, received null', path: '' },
+    });
   });
 
   it('processIo writes to the process streams', () => {
