@@ -53,10 +53,9 @@
  *
  * @module
  */
-import { tzOffset } from '@date-fns/tz';
-
 import type { Calendar } from '../definition/schema.js';
 import { durationToMs, type Duration } from './duration.js';
+import { isKnownTimeZone, zoneOffsetMs } from './zone-offset.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -151,7 +150,7 @@ export interface WorkingCalendar {
  */
 export function compileCalendar(calendar: Calendar): WorkingCalendar {
   const { timeZone } = calendar;
-  if (Number.isNaN(tzOffset(timeZone, new Date(0)))) throw new RangeError(`Unknown time zone: ${timeZone}`);
+  if (!isKnownTimeZone(timeZone)) throw new RangeError(`Unknown time zone: ${timeZone}`);
   const workDays = [...new Set(calendar.workDays)].filter((day) => Number.isInteger(day) && day >= 1 && day <= 7).sort((a, b) => a - b);
   if (workDays.length === 0) throw new RangeError('A working calendar needs at least one work day (1 = Monday … 7 = Sunday).');
   const workStartMinute = calendar.workHours === undefined ? 0 : parseTimeOfDay(calendar.workHours.start);
@@ -355,7 +354,7 @@ function createClock(timeZone: string): TimeZoneClock {
   let lastDay = Number.NaN;
   let last: LocalDay | undefined;
 
-  const offsetAt = (at: number): number => Math.round(tzOffset(timeZone, new Date(at)) * MINUTE);
+  const offsetAt = (at: number): number => zoneOffsetMs(timeZone, at);
 
   /** The first instant at or after `from` whose offset is `offset`; `offsetAt(to) === offset`. */
   const shiftBetween = (from: number, to: number, offset: number): number => {

@@ -5,7 +5,7 @@
  * `import` from ESM, `require` from CJS, type-check against the shipped
  * declarations (node16 ESM and CJS, bundler), resolve the JSON Schema subpath
  * and run the README's example. The throwaway project sits inside the
- * repository so that Node finds zod, xstate, immer and @date-fns/tz in the
+ * repository so that Node finds zod, xstate and immer in the
  * repository's node_modules: no network is needed.
  */
 import { spawn } from 'node:child_process';
