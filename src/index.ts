@@ -38,6 +38,7 @@ export { addDuration, compileCalendar, isWorkingDay, isWorkingTime, type TimeZon
 
 // Compiling topics.
 export { compileTopic, type CompileOptions } from './compile/compile.js';
+export { isCompiledTopic } from './compile/compiled-brand.js';
 export type { CompiledEventTopic, CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from './compile/compiled-topic.js';
 export {
   buildDealMachine,

@@ -4,6 +4,7 @@ import type { Calendar, Outcome, SalesTopic, Stage, TopicDefinition } from '../d
 import { compileCalendar } from '../time/calendar.js';
 import { parseDuration, type Duration } from '../time/duration.js';
 import { deepFreeze } from '../util/deep-freeze.js';
+import { markCompiled } from './compiled-brand.js';
 import { buildTopicEventMachine } from '../events/machine.js';
 import type { CompiledEventTopic, CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from './compiled-topic.js';
 import { buildDealMachine } from './machine.js';
@@ -115,7 +116,7 @@ function compileEvents(topic: Exclude<TopicDefinition, SalesTopic>): CompiledEve
 function withLazyMachine<T extends { machine: unknown }>(compiled: T, build: () => T['machine']): T {
   let machine: T['machine'] | undefined;
   Object.defineProperty(compiled, 'machine', { enumerable: true, get: () => (machine ??= build()) });
-  return Object.freeze(compiled);
+  return markCompiled(Object.freeze(compiled));
 }
 
 function durationOf(text: string | undefined): Duration | null {

@@ -1,6 +1,7 @@
 import type { Actor } from '../access/permissions.js';
 import type { CompiledOutcome, CompiledTopic } from '../compile/compiled-topic.js';
 import type { OutcomeKind } from '../definition/schema.js';
+import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { applyEvent } from './apply.js';
 import type { Deal } from './deal.js';
 import type { DealError } from './errors.js';
@@ -30,7 +31,9 @@ export interface AvailableOutcome {
  * and, if not, the error it would get (planning S33, required fields, a
  * finished deal…). The decision is `applyEvent`'s own, made on a probe event
  * that carries a kind and a comment where the outcome needs them, so the
- * buttons never disagree with what recording will do.
+ * buttons never disagree with what recording will do. Never throws: a topic
+ * that `compileTopic` did not make, or a deal whose stage cannot be read,
+ * has no outcomes to offer.
  *
  * @example
  * for (const option of availableOutcomes(compiled, deal, Date.now(), user)) {
@@ -38,8 +41,8 @@ export interface AvailableOutcome {
  * }
  */
 export function availableOutcomes(topic: CompiledTopic, deal: Deal, at: number, actor: Actor): AvailableOutcome[] {
-  if (topic.kind !== 'sales') return [];
-  const stage = topic.stages.get(deal.stageId);
+  if (!isCompiledTopic(topic) || topic.kind !== 'sales') return [];
+  const stage = topic.stages.get(readStageId(deal) as string);
   if (stage === undefined) return [];
   return [...stage.outcomes.values()].map((outcome) => {
     const result = applyEvent(topic, deal, probe(outcome, at, actor));
@@ -70,4 +73,12 @@ function probe(outcome: CompiledOutcome, at: number, actor: Actor) {
     ...(kind === undefined ? {} : { kindId: kind.id }),
     ...(needsComment ? { comment: '(probe)' } : {}),
   };
+}
+
+function readStageId(deal: Deal): unknown {
+  try {
+    return typeof deal === 'object' && deal !== null ? deal.stageId : undefined;
+  } catch {
+    return undefined;
+  }
 }

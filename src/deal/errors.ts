@@ -27,6 +27,7 @@ const catalogue = {
   invalid_event: { rule: 'input', text: (p: Params) => `The event is malformed at ${p.path}: ${p.detail}` },
   invalid_deal: { rule: 'input', text: (p: Params) => `The deal is malformed at ${p.path}: ${p.detail}` },
   invalid_input: { rule: 'input', text: (p: Params) => `The new deal is malformed at ${p.path}: ${p.detail}` },
+  invalid_topic: { rule: 'input', text: () => 'Expected a topic returned by compileTopic.' },
   topic_mismatch: { rule: 'versioning', text: (p: Params) => `The deal belongs to topic ${p.deal}, not ${p.topic}.` },
   unknown_stage: { rule: 'S7', text: (p: Params) => `Stage "${p.id}" does not exist in this topic.` },
   deadline_mismatch: { rule: 'S6', text: (p: Params) => `The deal's ${p.field} is ${p.actual}, but its topic implies ${p.expected}: the stored deal was changed outside this library.` },
@@ -91,9 +92,24 @@ export function parseInput<T>(
   input: unknown,
   code: 'invalid_event' | 'invalid_input',
 ): { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: DealError } {
-  const parsed = schema.safeParse(input, zodParseOptions('en'));
+  let parsed: ReturnType<typeof schema.safeParse>;
+  try {
+    parsed = schema.safeParse(input, zodParseOptions('en'));
+  } catch (error) {
+    // Only exotic input (a throwing getter or proxy) gets here; plain data never does.
+    return { ok: false, error: dealError(code, { path: '(root)', detail: `could not be read (${readableError(error)})` }, '') };
+  }
   if (parsed.success) return { ok: true, data: parsed.data };
   const first = fromZodIssues(parsed.error.issues, 'en')[0];
   const path = first?.path ?? '';
   return { ok: false, error: dealError(code, { path: path || '(root)', detail: first?.message ?? 'malformed' }, path) };
+}
+
+/** The message of something thrown, read without trusting it (its own getters may throw). */
+export function readableError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unreadable';
+  }
 }

@@ -5,6 +5,7 @@ import type { Deal } from './deal.js';
 import { dealDeadline, enterStage } from './deadlines.js';
 import { dealError, parseInput, type DealError } from './errors.js';
 import { actorSchema } from './events.js';
+import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
 
@@ -43,20 +44,18 @@ export type OpenDealResult =
  * if (opened.ok) await store.insert(opened.deal);
  */
 export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: OpenDealContext = {}): OpenDealResult {
+  if (!isCompiledTopic(topic)) return { ok: false, error: dealError('invalid_topic', {}, 'topic') };
   if (topic.kind !== 'sales') return { ok: false, error: dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }) };
   const parsed = parseInput(openDealInputSchema, input, 'invalid_input');
   if (!parsed.ok) return parsed;
   const { id, clientId, ownerId, at, actor, amount, fields: values } = parsed.data;
   if (topic.definition.parameters.concurrentDeals === 'forbidden') {
     // The host's list decides S32, so a list that is not one of deals is refused rather than read as "none".
-    const clientDeals: unknown = context?.clientDeals;
-    if (clientDeals !== undefined && (!Array.isArray(clientDeals) || !clientDeals.every((deal) => typeof deal === 'object' && deal !== null))) {
-      return { ok: false, error: dealError('invalid_input', { path: 'clientDeals', detail: 'expected a list of deals' }, 'clientDeals') };
+    const running = runningDeal(context, topic.id, clientId, id);
+    if (running === false) {
+      return { ok: false, error: dealError('invalid_input', { path: 'clientDeals', detail: 'expected a list of readable deals' }, 'clientDeals') };
     }
-    const running = (clientDeals as readonly Deal[] | undefined)?.find(
-      (deal) => deal.clientId === clientId && deal.topicId === topic.id && deal.status !== 'closed' && deal.id !== id,
-    );
-    if (running !== undefined) return { ok: false, error: dealError('concurrent_deal', { client: clientId, deal: running.id }, 'clientId') };
+    if (running !== undefined) return { ok: false, error: dealError('concurrent_deal', { client: clientId, deal: running }, 'clientId') };
   }
   const merged = mergeFields(topic, {}, values ?? {}, 'fields');
   if (!merged.ok) return merged;
@@ -83,4 +82,25 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
     revision: 1,
   };
   return { ok: true, deal, effects: documentEffects(id, first) };
+}
+
+/**
+ * The id of the client's other deal on this topic that is still running (S32), or
+ * `false` when the host's list cannot be read as deals: a list that is not
+ * one is refused rather than read as "none", and a getter or proxy that
+ * throws on the way is refused the same way.
+ */
+function runningDeal(context: OpenDealContext | null | undefined, topicId: string, clientId: string, id: string): string | undefined | false {
+  try {
+    const clientDeals: unknown = context?.clientDeals;
+    if (clientDeals === undefined) return undefined;
+    if (!Array.isArray(clientDeals) || !clientDeals.every((deal) => typeof deal === 'object' && deal !== null)) return false;
+    for (const deal of clientDeals as readonly Deal[]) {
+      const dealId: unknown = deal.id;
+      if (deal.clientId === clientId && deal.topicId === topicId && deal.status !== 'closed' && dealId !== id) return String(dealId);
+    }
+    return undefined;
+  } catch {
+    return false;
+  }
 }

@@ -4,7 +4,8 @@ import { idSchema } from '../definition/schema.js';
 import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import type { Deal } from './deal.js';
 import { dealDeadline, idleDeadline, stageDeadline } from './deadlines.js';
-import { dealError, type DealError } from './errors.js';
+import { isCompiledTopic } from '../compile/compiled-brand.js';
+import { dealError, readableError, type DealError } from './errors.js';
 import { mergeFields } from './fields.js';
 
 /*
@@ -150,6 +151,7 @@ export type ParseDealResult = { readonly ok: true; readonly deal: Deal } | { rea
  * const result = applyEvent(compiled, parsed.deal, event);
  */
 export function parseDeal(topic: CompiledTopic, input: unknown, options: ParseDealOptions = {}): ParseDealResult {
+  if (!isCompiledTopic(topic)) return fail(dealError('invalid_topic', {}, 'topic'));
   if (topic.kind !== 'sales') return fail(dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }));
   let parsed: ReturnType<typeof dealSchema.safeParse>;
   try {
@@ -158,7 +160,7 @@ export function parseDeal(topic: CompiledTopic, input: unknown, options: ParseDe
     parsed = dealSchema.safeParse(input, zodParseOptions('en'));
   } catch (error) {
     // Only exotic objects (a throwing getter or proxy) get here; stored JSON never does.
-    return fail(malformed('', `could not be read (${error instanceof Error ? error.message : String(error)})`));
+    return fail(malformed('', `could not be read (${readableError(error)})`));
   }
   if (!parsed.success) {
     const first = fromZodIssues(parsed.error.issues, 'en')[0];
@@ -171,7 +173,7 @@ export function parseDeal(topic: CompiledTopic, input: unknown, options: ParseDe
   }
   const stage = topic.stages.get(deal.stageId);
   if (stage === undefined) return fail(dealError('unknown_stage', { id: deal.stageId }, 'stageId'));
-  const problem = inconsistency(topic, stage, deal) ?? (options.deadlines === 'ignore' ? undefined : deadlineMismatch(topic, stage, deal));
+  const problem = inconsistency(topic, stage, deal) ?? (ignoresDeadlines(options) ? undefined : deadlineMismatch(topic, stage, deal));
   return problem === undefined ? { ok: true, deal } : fail(problem);
 }
 
@@ -278,4 +280,12 @@ function impliedDueAts(topic: CompiledSalesTopic, deal: Deal): (number | null)[]
     entry.dueAt !== undefined && (entry.type === 'approveDeadlineChange' || (entry.type === 'requestDeadlineChange' && !waiting(entry))) ? [entry.dueAt] : [],
   );
   return [limit, ...accepted];
+}
+
+function ignoresDeadlines(options: ParseDealOptions | null | undefined): boolean {
+  try {
+    return options?.deadlines === 'ignore';
+  } catch {
+    return false; // options that cannot be read ask for nothing: the deadlines are checked
+  }
 }

@@ -9,6 +9,10 @@ type Template = (p: Params) => string;
  * own localised messages.
  */
 const templates: Record<string, { en: Template; ru: Template }> = {
+  unreadable_input: {
+    en: () => 'The topic could not be read: a property getter or proxy threw. Pass plain data, such as parsed JSON.',
+    ru: () => 'Не удалось прочитать тему: геттер свойства или прокси выбросил исключение. Передайте простые данные, например разобранный JSON.',
+  },
   invalid_id: {
     en: () => 'Expected an ASCII identifier: a letter or digit first, then letters, digits, "_" or "-" (at most 64).',
     ru: () => 'Ожидался идентификатор ASCII: сначала буква или цифра, затем буквы, цифры, «_» или «-» (не более 64).',

@@ -1,5 +1,6 @@
 import { TopicValidationError, type Locale, type TopicIssue } from './issue.js';
 import { lintTopic } from './lint.js';
+import { message } from './messages.js';
 import { topicSchema, type TopicDefinition } from './schema.js';
 import { fromZodIssues, zodParseOptions } from './zod-issues.js';
 
@@ -26,13 +27,19 @@ export type ParseResult =
  * if (!result.ok) for (const issue of result.issues) console.log(issue.path, issue.message);
  */
 export function safeParseTopic(input: unknown, options: ParseOptions = {}): ParseResult {
-  const locale = options.locale ?? 'en';
-  const parsed = topicSchema.safeParse(input, zodParseOptions(locale));
+  const { locale, lint } = readParseOptions(options);
+  let parsed: ReturnType<typeof topicSchema.safeParse>;
+  try {
+    parsed = topicSchema.safeParse(input, zodParseOptions(locale));
+  } catch {
+    // Only exotic input (a throwing getter or proxy) gets here; parsed JSON never does.
+    return { ok: false, issues: [{ severity: 'error', code: 'unreadable_input', path: '', message: message('unreadable_input', locale) ?? '' }] };
+  }
   if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, locale) };
   const findings = lintTopic(parsed.data, { locale });
   const errors = findings.filter((issue) => issue.severity === 'error');
-  if (errors.length > 0 && options.lint !== false) return { ok: false, issues: findings };
-  return { ok: true, topic: parsed.data, warnings: findings.filter((issue) => issue.severity === 'warning' || options.lint === false) };
+  if (errors.length > 0 && lint !== false) return { ok: false, issues: findings };
+  return { ok: true, topic: parsed.data, warnings: findings.filter((issue) => issue.severity === 'warning' || lint === false) };
 }
 
 /**
@@ -46,4 +53,15 @@ export function parseTopic(input: unknown, options: ParseOptions = {}): TopicDef
   const result = safeParseTopic(input, options);
   if (!result.ok) throw new TopicValidationError(result.issues);
   return result.topic;
+}
+
+/** Options read once and defensively: `null`, a non-object or a throwing getter means the defaults. */
+function readParseOptions(options: ParseOptions | null | undefined): { locale: Locale; lint: boolean | undefined } {
+  try {
+    const locale: unknown = options?.locale;
+    const lint: unknown = options?.lint;
+    return { locale: locale === 'ru' ? 'ru' : 'en', lint: typeof lint === 'boolean' ? lint : undefined };
+  } catch {
+    return { locale: 'en', lint: undefined };
+  }
 }

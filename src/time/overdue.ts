@@ -45,6 +45,7 @@
  *
  * @module
  */
+import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
 import type { Deal } from '../deal/deal.js';
 
@@ -153,7 +154,7 @@ const NOT_OVERDUE: OverdueResult = Object.freeze({ overdue: false, limits: Objec
 export function overdue(topic: CompiledTopic, deal: Deal, now: number, options?: OverdueOptions): OverdueResult {
   const topicId = salesTopicId(topic);
   if (topicId === undefined || !Number.isFinite(now)) return NOT_OVERDUE;
-  const limits = exceeded(deal, topicId, now, kindMask(options));
+  const limits = readExceeded(deal, topicId, now, kindMask(options));
   return limits === undefined ? NOT_OVERDUE : { overdue: true, limits };
 }
 
@@ -181,14 +182,18 @@ export function findOverdue(topic: CompiledTopic, deals: Iterable<Deal>, now: nu
     const list: readonly Deal[] = deals;
     for (let index = 0; index < list.length; index += 1) {
       const deal = list[index] as Deal;
-      const limits = exceeded(deal, topicId, now, mask);
+      const limits = readExceeded(deal, topicId, now, mask);
       if (limits !== undefined) found.push({ deal, limits });
     }
     return found;
   }
-  for (const deal of deals) {
-    const limits = exceeded(deal, topicId, now, mask);
-    if (limits !== undefined) found.push({ deal, limits });
+  try {
+    for (const deal of deals) {
+      const limits = readExceeded(deal, topicId, now, mask);
+      if (limits !== undefined) found.push({ deal, limits });
+    }
+  } catch {
+    // An iterator that throws ends the scan: what it yielded before is answered.
   }
   return found;
 }
@@ -208,6 +213,14 @@ export function findOverdue(topic: CompiledTopic, deals: Iterable<Deal>, now: nu
  * if (next !== null) await jobs.schedule(deal.id, next.at + 1); // then check overdue(compiled, deal, next.at + 1)
  */
 export function nextDeadline(deal: Deal, after?: number): Deadline | null {
+  try {
+    return earliestDeadline(deal, after);
+  } catch {
+    return null; // a deal whose getters or proxy traps throw has no readable deadline
+  }
+}
+
+function earliestDeadline(deal: Deal, after: number | undefined): Deadline | null {
   if (typeof deal !== 'object' || deal === null || deal.status !== 'open') return null;
   const floor = after ?? Number.NEGATIVE_INFINITY;
   let kind: LimitKind | null = null;
@@ -232,19 +245,28 @@ export function nextDeadline(deal: Deal, after?: number): Deadline | null {
 
 /** The topic's id when deals can be overdue on it (sales topics), else `undefined`. */
 function salesTopicId(topic: CompiledTopic): string | undefined {
-  return typeof topic === 'object' && topic !== null && topic.kind === 'sales' ? topic.id : undefined;
+  return isCompiledTopic(topic) && topic.kind === 'sales' ? topic.id : undefined;
 }
 
+/** The limits asked for; options that cannot be read (a throwing getter or proxy) ask for none. */
 function kindMask(options: OverdueOptions | undefined): number {
-  const kinds: unknown = options?.kinds;
-  if (!Array.isArray(kinds)) return ALL;
-  let mask = 0;
-  for (const kind of kinds as unknown[]) mask |= typeof kind === 'string' && Object.hasOwn(KIND_BITS, kind) ? KIND_BITS[kind as LimitKind] : 0;
-  return mask;
+  try {
+    const kinds: unknown = options?.kinds;
+    if (!Array.isArray(kinds)) return ALL;
+    let mask = 0;
+    for (const kind of kinds as unknown[]) mask |= typeof kind === 'string' && Object.hasOwn(KIND_BITS, kind) ? KIND_BITS[kind as LimitKind] : 0;
+    return mask;
+  } catch {
+    return 0;
+  }
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+  try {
+    return typeof value === 'object' && value !== null && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+  } catch {
+    return false;
+  }
 }
 
 /** A well-formed stored deadline: a finite number. */
@@ -261,6 +283,15 @@ function passed(value: unknown, now: number): value is number {
  * The exceeded limits of a deal, or `undefined` (without allocating) when it
  * is on time, not open, or of another topic. `now` is finite.
  */
+/** {@link exceeded}, with a deal whose getters or proxy traps throw read as not overdue. */
+function readExceeded(deal: Deal, topicId: string, now: number, mask: number): OverdueLimit[] | undefined {
+  try {
+    return exceeded(deal, topicId, now, mask);
+  } catch {
+    return undefined;
+  }
+}
+
 function exceeded(deal: Deal, topicId: string, now: number, mask: number): OverdueLimit[] | undefined {
   if (typeof deal !== 'object' || deal === null || deal.status !== 'open' || deal.topicId !== topicId) return undefined;
   let limits: OverdueLimit[] | undefined;

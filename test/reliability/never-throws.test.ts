@@ -1,0 +1,110 @@
+/*
+ * Issue 12, item 7: every function documented as never throwing answers any
+ * value in any argument position with a typed result. Each argument of each
+ * export below gets, in turn, `null`, `undefined`, a number, a proxy whose
+ * every trap throws, an object whose getters throw and a frozen foreign
+ * object (a Date), while the other arguments stay valid.
+ */
+import { describe, expect, it } from 'vitest';
+
+import {
+  availableOutcomes,
+  findOverdue,
+  isCompiledTopic,
+  nextDeadline,
+  openDeal,
+  overdue,
+  parseDeal,
+  safeParseTopic,
+  standardTopic,
+  compileTopic,
+} from '../../src/index.js';
+import { MONDAY, compileSales, manager } from '../support.js';
+
+const boom = (): never => {
+  throw new Error('boom');
+};
+const throwingProxy = new Proxy({}, { get: boom, has: boom, ownKeys: boom, getOwnPropertyDescriptor: boom, getPrototypeOf: boom, apply: boom });
+const throwingGetters = Object.defineProperties({}, Object.fromEntries(
+  ['id', 'stageId', 'status', 'topicId', 'kind', 'locale', 'lint', 'kinds', 'clientDeals', 'deadlines', 'stageDueAt', 'dueAt'].map((key) => [key, { get: boom, enumerable: true }]),
+));
+const hostile: ReadonlyArray<readonly [string, unknown]> = [
+  ['null', null],
+  ['undefined', undefined],
+  ['a number', 42],
+  ['a throwing proxy', throwingProxy],
+  ['throwing getters', throwingGetters],
+  ['a frozen Date', Object.freeze(new Date(0))],
+];
+
+const topic = compileSales(standardTopic);
+const opened = openDeal(topic, { id: 'd-1', clientId: 'c-1', ownerId: manager.id, at: MONDAY });
+if (!opened.ok) throw new Error('the standard topic opens a deal');
+const deal = opened.deal;
+const input = { id: 'd-2', clientId: 'c-1', ownerId: manager.id, at: MONDAY };
+
+/** Each export with valid arguments and what a typed answer looks like. */
+const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...args: any[]) => unknown; typed: (result: unknown) => boolean }> = [
+  { name: 'safeParseTopic', args: [standardTopic, {}], call: safeParseTopic, typed: (r: any) => typeof r.ok === 'boolean' && (r.ok || r.issues.length > 0) },
+  { name: 'parseDeal', args: [topic, deal, {}], call: parseDeal, typed: (r: any) => r.ok === true || typeof r.error.code === 'string' },
+  { name: 'openDeal', args: [topic, input, { clientDeals: [] }], call: openDeal, typed: (r: any) => r.ok === true || typeof r.error.code === 'string' },
+  { name: 'overdue', args: [topic, deal, MONDAY, {}], call: overdue, typed: (r: any) => typeof r.overdue === 'boolean' },
+  { name: 'findOverdue', args: [topic, [deal], MONDAY, {}], call: findOverdue, typed: (r) => Array.isArray(r) },
+  { name: 'nextDeadline', args: [deal, MONDAY], call: nextDeadline, typed: (r: any) => r === null || typeof r.at === 'number' },
+  { name: 'availableOutcomes', args: [topic, deal, MONDAY, manager], call: availableOutcomes, typed: (r) => Array.isArray(r) },
+];
+
+describe('never-throwing exports answer hostile arguments with typed results', () => {
+  for (const { name, args, call, typed } of cases) {
+    it(`${name}: valid arguments give a typed answer`, () => {
+      expect(typed(call(...args))).toBe(true);
+    });
+    for (let position = 0; position < args.length; position += 1) {
+      for (const [label, value] of hostile) {
+        it(`${name}: ${label} as argument ${position + 1}`, () => {
+          const hostileArgs = args.map((arg, index) => (index === position ? value : arg));
+          let result: unknown;
+          expect(() => (result = call(...hostileArgs))).not.toThrow();
+          expect(typed(result)).toBe(true);
+        });
+      }
+    }
+  }
+
+  it('refuses a topic that compileTopic did not make, naming the argument', () => {
+    const lookalike = { ...topic };
+    expect(isCompiledTopic(topic)).toBe(true);
+    expect(isCompiledTopic(lookalike)).toBe(false);
+    expect(isCompiledTopic(compileTopic(standardTopic))).toBe(true);
+    const parsed = parseDeal(lookalike as never, deal);
+    expect(parsed).toMatchObject({ ok: false, error: { code: 'invalid_topic', path: 'topic' } });
+    expect(openDeal(null as never, input)).toMatchObject({ ok: false, error: { code: 'invalid_topic', path: 'topic' } });
+    expect(overdue(lookalike as never, { ...deal, stageDueAt: 0 }, MONDAY).overdue).toBe(false);
+  });
+
+  it('refuses a client list with a throwing deal in it for S32 rather than throwing', () => {
+    const forbidding = compileSales({ ...standardTopic, parameters: { ...standardTopic.parameters, concurrentDeals: 'forbidden' } });
+    const result = openDeal(forbidding, input, { clientDeals: [throwingGetters] as never });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'clientDeals' } });
+    const other = openDeal(forbidding, { ...input, clientId: 'c-9' }, { clientDeals: [throwingProxy] as never });
+    expect(other).toMatchObject({ ok: false, error: { code: 'invalid_input', path: 'clientDeals' } });
+  });
+
+  it('reads a throwing topic input as unreadable, in English and Russian', () => {
+    const en = safeParseTopic(throwingProxy);
+    expect(en).toMatchObject({ ok: false, issues: [{ code: 'unreadable_input', path: '' }] });
+    const ru = safeParseTopic(throwingGetters, { locale: 'ru' });
+    expect(ru.ok).toBe(false);
+    if (!ru.ok) expect(ru.issues.some((issue) => /[а-я]/.test(issue.message))).toBe(true);
+  });
+
+  it('keeps the deals an iterator yielded before it threw', () => {
+    const late = { ...deal, stageDueAt: MONDAY - 1 };
+    function* deals(): Generator<unknown> {
+      yield late;
+      throw new Error('connection lost');
+    }
+    const found = findOverdue(topic, deals() as never, MONDAY);
+    expect(found.map((hit) => hit.deal)).toEqual([late]);
+  });
+});
