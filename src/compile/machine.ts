@@ -81,14 +81,23 @@ export type DealMachineSnapshot = MachineSnapshot<DealMachineContext, DealEvent,
  * const actor = createActor(machine, { input: { deal } }).start();
  */
 export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
-  // A transition's guards and its action see the same event object; decide once per (deal, event).
-  const decided = new WeakMap<object, { deal: Deal; result: ApplyResult }>();
+  /*
+   * Guards decide from the event's content: `applyEvent` runs afresh on every
+   * send, so an event object changed and sent again (to this actor or another)
+   * is judged as it is now, never by an earlier answer. Within one send the
+   * action commits the very decision its guard just made, so the target state
+   * and the context's deal cannot part even if the event changes in between.
+   */
+  let last: { event: DealEvent; deal: Deal; result: ApplyResult } | undefined;
   const decide = (deal: Deal, event: DealEvent): ApplyResult => {
-    const cached = decided.get(event);
-    if (cached !== undefined && cached.deal === deal) return cached.result;
     const result = applyEvent(topic, deal, event);
-    decided.set(event, { deal, result });
+    last = { event, deal, result };
     return result;
+  };
+  const decided = (deal: Deal, event: DealEvent): ApplyResult => {
+    const made = last;
+    last = undefined;
+    return made !== undefined && made.event === event && made.deal === deal ? made.result : applyEvent(topic, deal, event);
   };
 
   const targetOf = (outcome: CompiledOutcome): string => {
@@ -113,7 +122,7 @@ export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
     },
     actions: {
       commit: enqueueActions(({ context, event, enqueue }) => {
-        const result = decide(context.deal, event);
+        const result = decided(context.deal, event);
         if (!result.ok) return;
         enqueue.assign({ deal: result.deal });
         for (const effect of result.effects) enqueue.emit(effect);
