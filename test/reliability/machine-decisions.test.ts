@@ -38,16 +38,14 @@ describe('the deal machine judges each send by what the event says now', () => {
     const first = createDealActor(topic, deal).start();
     first.send(event as DealEvent);
     expect(first.getSnapshot().context.deal.stageId).toBe('acquaintance');
-    event.outcomeId = 'nope'; // not an outcome of the first stage
+    event.outcomeId = 'refused'; // now the global negative finish, with its reason (S12, S27)
+    event.kindId = 'no-need';
     const second = createDealActor(topic, deal).start();
     second.send(event as DealEvent);
     const snapshot = second.getSnapshot();
-    expect(snapshot.context.deal.stageId).toBe('new');
+    expect(snapshot.context.deal.status).toBe('closed');
+    expect(snapshot.context.deal.finish?.result).toBe('negative');
     expect(snapshot.value).toEqual(dealStateValue(snapshot.context.deal));
-    event.outcomeId = 'qualified';
-    second.send(event as DealEvent);
-    expect(second.getSnapshot().context.deal.stageId).toBe('acquaintance');
-    expect(second.getSnapshot().value).toEqual(dealStateValue(second.getSnapshot().context.deal));
     first.stop();
     second.stop();
   });
