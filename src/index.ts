@@ -46,6 +46,7 @@ export {
   CLOSED_POSITIVE,
   createDealActor,
   dealSnapshot,
+  DealStateError,
   dealStateValue,
   FINISHED_POSITIVE,
   type DealMachine,

@@ -3,6 +3,7 @@ import type { Deal } from '../deal/deal.js';
 import type { Effect } from '../deal/effects.js';
 import type { DealEvent } from '../deal/events.js';
 import { applyEvent, type ApplyResult } from '../deal/apply.js';
+import { dealError, type DealError } from '../deal/errors.js';
 import type { CompiledOutcome, CompiledSalesTopic } from './compiled-topic.js';
 
 /** The context of a deal machine: the deal itself, exactly as `applyEvent` sees it. */
@@ -198,11 +199,15 @@ export function dealStateValue(deal: Deal): string {
 /**
  * A machine snapshot of a stored deal, to start a live actor where the deal
  * is (see {@link createDealActor}), or to step it with xstate's `transition`.
+ * Throws a {@link DealStateError} for a deal in a stage the topic does not
+ * have (check stored deals with `parseDeal` first).
  *
  * @example
  * const [next] = transition(compiled.machine, dealSnapshot(compiled, deal), event);
  */
 export function dealSnapshot(topic: CompiledSalesTopic, deal: Deal): DealMachineSnapshot {
+  // xstate would quietly start an unknown state value in the initial stage: refuse it instead.
+  if (!topic.stages.has(deal.stageId)) throw new DealStateError(dealError('unknown_stage', { id: String(deal.stageId) }, 'stageId'));
   return topic.machine.resolveState({ value: dealStateValue(deal), context: { deal } }) as DealMachineSnapshot;
 }
 
@@ -220,4 +225,25 @@ export function dealSnapshot(topic: CompiledSalesTopic, deal: Deal): DealMachine
  */
 export function createDealActor(topic: CompiledSalesTopic, deal: Deal, options: Omit<ActorOptions<DealMachine>, 'snapshot' | 'input'> = {}): Actor<DealMachine> {
   return createActor(topic.machine, { ...options, snapshot: dealSnapshot(topic, deal), input: { deal } });
+}
+
+/**
+ * Thrown by {@link dealSnapshot} and {@link createDealActor} for a deal the
+ * machine cannot start from; `error` is the typed reason.
+ *
+ * @example
+ * try {
+ *   createDealActor(compiled, deal);
+ * } catch (thrown) {
+ *   if (thrown instanceof DealStateError) console.log(thrown.error.code); // 'unknown_stage'
+ * }
+ */
+export class DealStateError extends Error {
+  override readonly name = 'DealStateError';
+  readonly error: DealError;
+
+  constructor(error: DealError) {
+    super(error.message);
+    this.error = error;
+  }
 }

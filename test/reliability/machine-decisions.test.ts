@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 
-import { applyEvent, createDealActor, dealStateValue, openDeal, standardTopic, type DealEvent } from '../../src/index.js';
+import { applyEvent, createDealActor, DealStateError, dealStateValue, openDeal, standardTopic, type DealEvent } from '../../src/index.js';
 import { HOUR, MONDAY, compileSales, manager } from '../support.js';
 
 const topic = compileSales(standardTopic);
@@ -63,5 +63,19 @@ describe('the deal machine judges each send by what the event says now', () => {
     expect(late.getSnapshot().value).toEqual(dealStateValue(late.getSnapshot().context.deal));
     early.stop();
     late.stop();
+  });
+});
+
+describe('a live actor starts only where the deal is', () => {
+  it('refuses a deal in a stage the topic does not have, instead of starting in the first stage (S7)', () => {
+    const deal = { ...fresh(), stageId: 'gone' };
+    let thrown: unknown;
+    try {
+      createDealActor(topic, deal);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DealStateError);
+    expect((thrown as DealStateError).error).toMatchObject({ code: 'unknown_stage', path: 'stageId' });
   });
 });

@@ -43,28 +43,31 @@ if (!opened.ok) throw new Error('the standard topic opens a deal');
 const deal = opened.deal;
 const input = { id: 'd-2', clientId: 'c-1', ownerId: manager.id, at: MONDAY };
 
+type Answer = { ok?: unknown; issues?: unknown[]; error?: { code?: unknown }; overdue?: unknown; at?: unknown } | null;
+const resultOrError = (r: unknown): boolean => (r as Answer)?.ok === true || typeof (r as Answer)?.error?.code === 'string';
+
 /** Each export with valid arguments and what a typed answer looks like. */
-const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...args: any[]) => unknown; typed: (result: unknown) => boolean }> = [
-  { name: 'safeParseTopic', args: [standardTopic, {}], call: safeParseTopic, typed: (r: any) => typeof r.ok === 'boolean' && (r.ok || r.issues.length > 0) },
-  { name: 'parseDeal', args: [topic, deal, {}], call: parseDeal, typed: (r: any) => r.ok === true || typeof r.error.code === 'string' },
-  { name: 'openDeal', args: [topic, input, { clientDeals: [] }], call: openDeal, typed: (r: any) => r.ok === true || typeof r.error.code === 'string' },
-  { name: 'overdue', args: [topic, deal, MONDAY, {}], call: overdue, typed: (r: any) => typeof r.overdue === 'boolean' },
+const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...args: never[]) => unknown; typed: (result: unknown) => boolean }> = [
+  { name: 'safeParseTopic', args: [standardTopic, {}], call: safeParseTopic, typed: (r) => (r as Answer)?.ok === true || ((r as Answer)?.issues?.length ?? 0) > 0 },
+  { name: 'parseDeal', args: [topic, deal, {}], call: parseDeal, typed: resultOrError },
+  { name: 'openDeal', args: [topic, input, { clientDeals: [] }], call: openDeal, typed: resultOrError },
+  { name: 'overdue', args: [topic, deal, MONDAY, {}], call: overdue, typed: (r) => typeof (r as Answer)?.overdue === 'boolean' },
   { name: 'findOverdue', args: [topic, [deal], MONDAY, {}], call: findOverdue, typed: (r) => Array.isArray(r) },
-  { name: 'nextDeadline', args: [deal, MONDAY], call: nextDeadline, typed: (r: any) => r === null || typeof r.at === 'number' },
+  { name: 'nextDeadline', args: [deal, MONDAY], call: nextDeadline, typed: (r) => r === null || typeof (r as Answer)?.at === 'number' },
   { name: 'availableOutcomes', args: [topic, deal, MONDAY, manager], call: availableOutcomes, typed: (r) => Array.isArray(r) },
 ];
 
 describe('never-throwing exports answer hostile arguments with typed results', () => {
   for (const { name, args, call, typed } of cases) {
     it(`${name}: valid arguments give a typed answer`, () => {
-      expect(typed(call(...args))).toBe(true);
+      expect(typed(call(...(args as never[])))).toBe(true);
     });
     for (let position = 0; position < args.length; position += 1) {
       for (const [label, value] of hostile) {
         it(`${name}: ${label} as argument ${position + 1}`, () => {
           const hostileArgs = args.map((arg, index) => (index === position ? value : arg));
           let result: unknown;
-          expect(() => (result = call(...hostileArgs))).not.toThrow();
+          expect(() => (result = call(...(hostileArgs as never[])))).not.toThrow();
           expect(typed(result)).toBe(true);
         });
       }
