@@ -149,12 +149,18 @@ export function migrateDeal(plan: MigrationPlan, deal: Deal, options?: MigrateOp
   const checked = parsedOptions.options;
   const policy = checked.deadlines ?? 'recompute';
   const topic = plan.topic;
-  if (!plan.ok || topic === null) return refuse('plan_has_conflicts', `The plan has ${plan.conflicts.length} conflict(s): resolve them and plan again.`);
-  if (typeof deal !== 'object' || deal === null || typeof deal.id !== 'string' || !Array.isArray(deal.history)) return refuse('invalid_deal', 'Expected a deal.');
-  const step = stepsOf(plan).get(deal.id);
+  const known = typeof deal === 'object' && deal !== null && typeof deal.id === 'string' && Array.isArray(deal.history);
+  const step = known ? stepsOf(plan).get(deal.id) : undefined;
+  if (!plan.ok || topic === null) {
+    // Name the deal's own conflict, if it has one, so that the caller sees why this deal cannot move.
+    const own = step?.conflicts[0];
+    const detail = own === undefined ? '' : ` Deal ${step?.dealId ?? ''}: ${own.code}${own.rule === undefined ? '' : ` (${own.rule})`}: ${own.message}`;
+    return refuse('plan_has_conflicts', `The plan has ${plan.conflicts.length} conflict(s): resolve them and plan again.${detail}`, own?.path);
+  }
+  if (!known) return refuse('invalid_deal', 'Expected a deal.');
   if (step === undefined) return refuse('deal_not_in_plan', `Deal ${deal.id} is not in the plan: plan again with it.`, 'id');
   if (step.action === 'stay') return refuse('deal_stays', `Deal ${deal.id} is closed: it stays on version ${plan.fromVersion}.`, 'status');
-  if (step.action !== 'migrate' || step.to === null) return refuse('deal_conflict', `Deal ${deal.id} has conflicts in the plan.`);
+  if (step.action !== 'migrate' || step.to === null) return refuse('deal_conflict', `Deal ${deal.id} has conflicts in the plan: ${step.conflicts.map((found) => found.code).join(', ')}.`);
   if (deal.revision !== step.revision || deal.stageId !== step.from || deal.topicId !== plan.topicId || deal.topicVersion !== plan.fromVersion || deal.status !== step.status) {
     return refuse('stale_deal', `Deal ${deal.id} changed since the plan was made (revision ${deal.revision}, planned at ${step.revision}): plan again.`, 'revision');
   }
