@@ -125,6 +125,7 @@ export { planMigration, type DealMigration, type MigrationConflict, type Migrati
 export {
   approvedDeadline,
   migrateDeal,
+  retiredFields,
   type DeadlinePolicy,
   type MigrateOptions,
   type MigrateResult,

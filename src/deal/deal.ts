@@ -72,6 +72,12 @@ export interface HistoryEntry {
   /** For a `migrated` entry: the topic versions the deal moved between. */
   readonly fromVersion?: number;
   readonly toVersion?: number;
+  /**
+   * For a `migrated` entry: the values of fields the new version no longer
+   * has, kept here rather than in `fields` (field id → value). Field rules
+   * never see them; `retiredFields(deal)` collects them.
+   */
+  readonly retiredFields?: Readonly<Record<string, FieldValue>>;
 }
 
 /**

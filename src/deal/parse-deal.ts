@@ -18,6 +18,8 @@ import { mergeFields } from './fields.js';
 
 const MAX_TIME = 8.64e15;
 const MAX_TEXT = 10_000;
+/** A topic has at most 1000 fields, so a migration retires at most that many. */
+const MAX_RETIRED = 1000;
 const time = z.number().int().min(0).max(MAX_TIME);
 /** Deadlines lie after event times by up to the longest limit, counted in working days. */
 const deadline = z.number().int().min(0).nullable();
@@ -59,6 +61,11 @@ const historyEntrySchema = z.strictObject({
   // Written by `migrateDeal` on the entry that moves a deal to a new version of its topic.
   fromVersion: z.number().int().min(1).optional(),
   toVersion: z.number().int().min(1).optional(),
+  // Written by `migrateDeal`: values of fields the new version removed, at most one per field a topic may have.
+  retiredFields: z
+    .record(idSchema, fieldValue)
+    .refine((values) => Object.keys(values).length <= MAX_RETIRED, { message: `at most ${MAX_RETIRED} retired fields per migration` })
+    .optional(),
 });
 
 /**
@@ -190,8 +197,13 @@ function protoKey(input: unknown): string | undefined {
   const { fields, history } = input as { fields?: unknown; history?: unknown };
   if (hasProto(fields)) return 'fields.__proto__';
   if (!Array.isArray(history)) return undefined;
-  const index = history.findIndex((entry: unknown) => typeof entry === 'object' && entry !== null && hasProto((entry as { fields?: unknown }).fields));
-  return index === -1 ? undefined : `history[${index}].fields.__proto__`;
+  for (const [index, entry] of history.entries()) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { fields: values, retiredFields } = entry as { fields?: unknown; retiredFields?: unknown };
+    if (hasProto(values)) return `history[${index}].fields.__proto__`;
+    if (hasProto(retiredFields)) return `history[${index}].retiredFields.__proto__`;
+  }
+  return undefined;
 }
 const malformed = (path: string, detail: string): DealError => dealError('invalid_deal', { path: path || '(root)', detail }, path);
 
@@ -200,6 +212,7 @@ function inconsistency(topic: CompiledSalesTopic, stage: CompiledStage, deal: De
   if (deal.revision !== history.length) return malformed('revision', `revision ${deal.revision} does not match the ${history.length} history entries`);
   const first = history[0];
   if (first?.type !== 'opened') return malformed('history[0].type', 'the history must start with the "opened" entry');
+  if (first.retiredFields !== undefined) return malformed('history[0].retiredFields', 'only a migration retires field values');
   if (first.at !== deal.openedAt) return malformed('history[0].at', `the deal was opened at ${deal.openedAt}, not ${first.at}`);
   for (let index = 1; index < history.length; index += 1) {
     const entry = history[index] as Deal['history'][number];
@@ -207,6 +220,7 @@ function inconsistency(topic: CompiledSalesTopic, stage: CompiledStage, deal: De
     if (entry.type === 'opened') return malformed(`history[${index}].type`, 'a deal is opened only once');
     if (entry.at < previous.at) return malformed(`history[${index}].at`, `the time ${entry.at} is before the entry before it (${previous.at})`);
     if (entry.from !== previous.to) return malformed(`history[${index}].from`, `the entry starts in "${entry.from}", but the one before it ended in "${previous.to}"`);
+    if (entry.retiredFields !== undefined && entry.type !== 'migrated') return malformed(`history[${index}].retiredFields`, 'only a migration retires field values');
   }
   const last = history[history.length - 1] as Deal['history'][number];
   const end = `history[${history.length - 1}]`;

@@ -3,9 +3,12 @@
  *
  * @module
  */
+import { z } from 'zod';
 import type { CompiledSalesTopic, CompiledStage } from '../compile/compiled-topic.js';
-import type { Deal, HistoryEntry } from '../deal/deal.js';
+import type { Deal, FieldValue, HistoryEntry } from '../deal/deal.js';
 import { dealDeadline, idleDeadline, stageDeadline } from '../deal/deadlines.js';
+import { parseDeal } from '../deal/parse-deal.js';
+import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import type { DealMigration, MigrationPlan } from './plan.js';
 
 /**
@@ -34,13 +37,31 @@ export type DeadlinePolicy = 'keep' | 'recompute';
 export interface MigrateOptions {
   /** How deadlines are set; `recompute` by default. */
   readonly deadlines?: DeadlinePolicy;
-  /** When the migration happens (epoch ms); by default the time of the deal's last history entry. */
+  /**
+   * When the migration happens (epoch ms, a whole number from 0 to 8.64e15, the
+   * range of a JavaScript date and of event times); by default the time of the
+   * deal's last history entry.
+   */
   readonly at?: number;
-  /** Who migrates, for the history entry; `system` by default. */
+  /** Who migrates, for the history entry (1 to 200 characters, like an actor id); `system` by default. */
   readonly by?: string;
-  /** A note for the history entry, e.g. why the process changed. */
+  /** A note for the history entry, e.g. why the process changed; at most 10,000 characters. */
   readonly reason?: string;
 }
+
+/** The latest time a deal accepts an event at (the range of a JavaScript date). */
+const MAX_TIME = 8.64e15;
+
+/**
+ * The zod schema of {@link MigrateOptions}: unknown keys are refused, so a
+ * misspelt option is an error rather than silently ignored.
+ */
+const migrateOptionsSchema = z.strictObject({
+  deadlines: z.enum(['keep', 'recompute']).optional(),
+  at: z.number().int().min(0).max(MAX_TIME).optional(),
+  by: z.string().min(1).max(200).optional(),
+  reason: z.string().max(10_000).optional(),
+});
 
 /**
  * Why a deal was not migrated: `plan_has_conflicts` (the plan has conflicts,
@@ -104,10 +125,16 @@ const plans = new WeakMap<MigrationPlan, ReadonlyMap<string, DealMigration>>();
  * the plan names, `topicVersion` of the new version, `negotiationsOngoing`
  * of the landing stage (S11), deadlines by the {@link DeadlinePolicy},
  * `revision + 1`, and the history with every old entry followed by exactly
- * one {@link MigrationEntry}. Fields, activities, the pending deadline change
- * and the finish are kept as they are. Refuses, without throwing, a deal of
- * a plan with conflicts, a deal the plan does not migrate, and a deal that
- * changed since it was planned.
+ * one {@link MigrationEntry}. Activities, the pending deadline change and
+ * the finish are kept as they are, and so are the fields the new version
+ * still has; values of fields it removed move to the entry's `retiredFields`
+ * (see {@link retiredFields}), so nothing is lost and field rules never see
+ * them. Refuses, without throwing, options that are not valid
+ * {@link MigrateOptions} (`invalid_options` with the `path` of the option;
+ * `null` or no options means the defaults), a deal of a plan with conflicts,
+ * a deal the plan does not migrate, a deal that changed since it was planned,
+ * and a deal whose result would not pass `parseDeal` on the new version
+ * (`invalid_deal`): whatever it returns is a valid stored deal of that version.
  *
  * @example
  * const plan = planMigration(v1, v2, deals, { payment: 'shipment' });
@@ -116,62 +143,106 @@ const plans = new WeakMap<MigrationPlan, ReadonlyMap<string, DealMigration>>();
  *   if (result.ok) await store.save(result.deal, { expectedRevision: deal.revision });
  * }
  */
-export function migrateDeal(plan: MigrationPlan, deal: Deal, options: MigrateOptions = {}): MigrateResult {
-  const policy = options.deadlines ?? 'recompute';
-  if (policy !== 'keep' && policy !== 'recompute') return refuse('invalid_options', `Unknown deadline policy ${JSON.stringify(policy)}: expected "keep" or "recompute".`, 'deadlines');
-  if (options.at !== undefined && !(Number.isSafeInteger(options.at) && options.at >= 0)) return refuse('invalid_options', 'The migration time must be epoch milliseconds.', 'at');
+export function migrateDeal(plan: MigrationPlan, deal: Deal, options?: MigrateOptions | null): MigrateResult {
+  const parsedOptions = readOptions(options);
+  if (!parsedOptions.ok) return parsedOptions;
+  const checked = parsedOptions.options;
+  const policy = checked.deadlines ?? 'recompute';
   const topic = plan.topic;
-  if (!plan.ok || topic === null) return refuse('plan_has_conflicts', `The plan has ${plan.conflicts.length} conflict(s): resolve them and plan again.`);
-  if (typeof deal !== 'object' || deal === null || typeof deal.id !== 'string' || !Array.isArray(deal.history)) return refuse('invalid_deal', 'Expected a deal.');
-  const step = stepsOf(plan).get(deal.id);
+  const known = typeof deal === 'object' && deal !== null && typeof deal.id === 'string' && Array.isArray(deal.history);
+  const step = known ? stepsOf(plan).get(deal.id) : undefined;
+  if (!plan.ok || topic === null) {
+    // Name the deal's own conflict, if it has one, so that the caller sees why this deal cannot move.
+    const own = step?.conflicts[0];
+    const detail = own === undefined ? '' : ` Deal ${step?.dealId ?? ''}: ${own.code}${own.rule === undefined ? '' : ` (${own.rule})`}: ${own.message}`;
+    return refuse('plan_has_conflicts', `The plan has ${plan.conflicts.length} conflict(s): resolve them and plan again.${detail}`, own?.path);
+  }
+  if (!known) return refuse('invalid_deal', 'Expected a deal.');
   if (step === undefined) return refuse('deal_not_in_plan', `Deal ${deal.id} is not in the plan: plan again with it.`, 'id');
   if (step.action === 'stay') return refuse('deal_stays', `Deal ${deal.id} is closed: it stays on version ${plan.fromVersion}.`, 'status');
-  if (step.action !== 'migrate' || step.to === null) return refuse('deal_conflict', `Deal ${deal.id} has conflicts in the plan.`);
+  if (step.action !== 'migrate' || step.to === null) return refuse('deal_conflict', `Deal ${deal.id} has conflicts in the plan: ${step.conflicts.map((found) => found.code).join(', ')}.`);
   if (deal.revision !== step.revision || deal.stageId !== step.from || deal.topicId !== plan.topicId || deal.topicVersion !== plan.fromVersion || deal.status !== step.status) {
     return refuse('stale_deal', `Deal ${deal.id} changed since the plan was made (revision ${deal.revision}, planned at ${step.revision}): plan again.`, 'revision');
   }
   const last = deal.history.at(-1)?.at ?? deal.openedAt;
-  const at = options.at ?? last;
+  const at = checked.at ?? last;
   if (at < last) return refuse('event_out_of_order', `The migration time ${at} is before the deal's last change (${last}).`, 'at');
   const stage = topic.stages.get(step.to) as CompiledStage;
   const deadlines = policy === 'keep' ? deal : recomputed(topic, stage, deal);
+  const fields: Record<string, FieldValue> = {};
+  const retired: Record<string, FieldValue> = {};
+  for (const [id, value] of Object.entries(deal.fields)) {
+    if (topic.fields.has(id)) fields[id] = value;
+    else retired[id] = value;
+  }
   const entry: MigrationEntry = {
     type: 'migrated',
     at,
-    by: options.by ?? 'system',
+    by: checked.by ?? 'system',
     from: deal.stageId,
     to: stage.id,
     status: deal.status,
     fromVersion: deal.topicVersion,
     toVersion: topic.version,
-    ...(options.reason === undefined ? {} : { reason: options.reason }),
+    ...(checked.reason === undefined ? {} : { reason: checked.reason }),
+    ...(Object.keys(retired).length === 0 ? {} : { retiredFields: retired }),
   };
-  return {
-    ok: true,
-    deal: {
-      id: deal.id,
-      topicId: deal.topicId,
-      topicVersion: topic.version,
-      clientId: deal.clientId,
-      ownerId: deal.ownerId,
-      status: deal.status,
-      stageId: stage.id,
-      negotiationsOngoing: stage.negotiationsOngoing,
-      openedAt: deal.openedAt,
-      stageEnteredAt: deal.stageEnteredAt,
-      stageDueAt: deadlines.stageDueAt,
-      dueAt: deadlines.dueAt,
-      lastActivityAt: deal.lastActivityAt,
-      idleDueAt: deadlines.idleDueAt,
-      amount: deal.amount,
-      fields: deal.fields,
-      activities: deal.activities,
-      pendingDeadlineChange: deal.pendingDeadlineChange,
-      finish: deal.finish,
-      history: [...deal.history, entry],
-      revision: deal.revision + 1,
-    },
+  const moved: Deal = {
+    id: deal.id,
+    topicId: deal.topicId,
+    topicVersion: topic.version,
+    clientId: deal.clientId,
+    ownerId: deal.ownerId,
+    status: deal.status,
+    stageId: stage.id,
+    negotiationsOngoing: stage.negotiationsOngoing,
+    openedAt: deal.openedAt,
+    stageEnteredAt: deal.stageEnteredAt,
+    stageDueAt: deadlines.stageDueAt,
+    dueAt: deadlines.dueAt,
+    lastActivityAt: deal.lastActivityAt,
+    idleDueAt: deadlines.idleDueAt,
+    amount: deal.amount,
+    fields,
+    activities: deal.activities,
+    pendingDeadlineChange: deal.pendingDeadlineChange,
+    finish: deal.finish,
+    history: [...deal.history, entry],
+    revision: deal.revision + 1,
   };
+  // The moved deal must be one the new version accepts as stored: a deal that was already broken is refused here, not written.
+  const parsed = parseDeal(topic, moved, { deadlines: policy === 'keep' ? 'ignore' : 'check' });
+  if (!parsed.ok) return refuse('invalid_deal', `Deal ${deal.id} would not be a valid deal of version ${topic.version}: ${parsed.error.message}`, parsed.error.path);
+  return { ok: true, deal: moved };
+}
+
+/**
+ * The values of fields that migrations removed from the deal's topic, as the
+ * `migrated` entries of its history keep them: field id → its last value. A
+ * field removed twice (removed, added back, removed again) gives the later
+ * value; the earlier stays in its own entry. Field rules never see these.
+ *
+ * @example
+ * retiredFields(deal); // { 'delivery-date': '2026-02-01' } after a version without that field
+ */
+export function retiredFields(deal: Deal): Readonly<Record<string, FieldValue>> {
+  const values: Record<string, FieldValue> = {};
+  for (const entry of deal.history) if (entry.type === 'migrated' && entry.retiredFields !== undefined) Object.assign(values, entry.retiredFields);
+  return values;
+}
+
+function readOptions(options: unknown): { readonly ok: true; readonly options: z.output<typeof migrateOptionsSchema> } | { readonly ok: false; readonly error: MigrationError } {
+  if (options === undefined || options === null) return { ok: true, options: {} };
+  let parsed: ReturnType<typeof migrateOptionsSchema.safeParse>;
+  try {
+    parsed = migrateOptionsSchema.safeParse(options, zodParseOptions('en'));
+  } catch (error) {
+    return { ok: false, error: refusal('invalid_options', `The options could not be read (${error instanceof Error ? error.message : String(error)}).`) };
+  }
+  if (parsed.success) return { ok: true, options: parsed.data };
+  const first = fromZodIssues(parsed.error.issues, 'en')[0];
+  const path = first?.path ?? '';
+  return { ok: false, error: refusal('invalid_options', `Invalid migration option ${path === '' ? '(options)' : path}: ${first?.message ?? 'malformed'}`, path === '' ? undefined : path) };
 }
 
 /**
@@ -228,6 +299,10 @@ const RULES: Readonly<Record<MigrationErrorCode, string>> = {
   event_out_of_order: 'time',
 };
 
+function refusal(code: MigrationErrorCode, message: string, path?: string): MigrationError {
+  return { code, rule: RULES[code], message, ...(path === undefined ? {} : { path }) };
+}
+
 function refuse(code: MigrationErrorCode, message: string, path?: string): MigrateResult {
-  return { ok: false, error: { code, rule: RULES[code], message, ...(path === undefined ? {} : { path }) } };
+  return { ok: false, error: refusal(code, message, path) };
 }

@@ -148,7 +148,7 @@ export interface MigrationPlan {
  * approvers changed, order aside): the request went to the old approvers
  * under the old rules, so it must be approved or rejected on the old version
  * first. Values of fields the new version removed are not conflicts: the
- * deal keeps them. Never throws; versions may be given as definitions or
+ * migration entry keeps them (see `retiredFields`). Never throws; versions may be given as definitions or
  * compiled topics.
  *
  * @example
@@ -229,8 +229,13 @@ function planDeal(old: CompiledSalesTopic, next: CompiledSalesTopic, deal: Deal,
     const text = `Deal ${dealId} has a deadline change waiting for approval, and the approval rules changed: approve or reject it on version ${old.version} first.`;
     found.push(conflict('pending_deadline_change', { dealId, text, path: 'pendingDeadlineChange' }));
   }
+  const dropped = deal.status === 'finished' ? [...old.closeEvents].filter((name) => !next.closeEvents.has(name)) : [];
   if (deal.status === 'finished' && next.closeEvents.size === 0) {
     const text = `Deal ${dealId} is finished and waits for a business event to close, but version ${next.version} closes deals on the finish itself: close it on version ${old.version} first.`;
+    found.push(conflict('cannot_close', { dealId, text, path: 'status' }));
+  } else if (dropped.length > 0) {
+    // The deal waits for any of the old events; the host may be about to report one the new version would refuse.
+    const text = `Deal ${dealId} is finished and waits for a business event to close, but version ${next.version} no longer closes on ${dropped.map((name) => `"${name}"`).join(', ')}: close it on version ${old.version} first.`;
     found.push(conflict('cannot_close', { dealId, text, path: 'status' }));
   }
   return { ...base, action: found.length === 0 ? 'migrate' : 'conflict', to: landing?.id ?? null, mapped, conflicts: found };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, standardTopic, type Deal } from '../../src/index.js';
-import { approvedDeadline, migrateDeal, type MigrateResult } from '../../src/migrate/migrate.js';
+import { approvedDeadline, migrateDeal, retiredFields, type MigrateResult } from '../../src/migrate/migrate.js';
 import { planMigration, type MigrationPlan } from '../../src/migrate/plan.js';
 import { deepFreeze } from '../../src/util/deep-freeze.js';
 import { accepted, DAY, director, HOUR, manager, MONDAY, open, standard } from '../support.js';
@@ -182,7 +182,10 @@ describe('migrating open deals to a new version', () => {
     expect(planMigration(v1, shorter, [withCarrier]).conflicts).toEqual([expect.objectContaining({ code: 'invalid_field_value', path: 'fields.carrier', fields: ['carrier'] })]);
     const removed = next(standardTopic, { op: 'removeField', fieldId: 'delivery-date' });
     const moved = migrated(migrateDeal(planMigration(v1, removed, [withCarrier]), withCarrier));
-    expect(moved.fields).toEqual(withCarrier.fields);
+    // The removed field's value leaves `fields` (field rules would refuse it) and is kept by the migration entry.
+    expect(moved.fields).toEqual({ carrier: 'Деловые линии' });
+    expect(moved.history.at(-1)?.retiredFields).toEqual({ 'delivery-date': '2026-02-01' });
+    expect(retiredFields(moved)).toEqual({ 'delivery-date': '2026-02-01' });
   });
 
   describe('S25: deadline changes', () => {

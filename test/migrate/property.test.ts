@@ -13,7 +13,8 @@ import {
   type SalesTopic,
 } from '../../src/index.js';
 import { editTopic, type TopicEdit } from '../../src/definition/edit.js';
-import { migrateDeal } from '../../src/migrate/migrate.js';
+import { parseDeal } from '../../src/deal/parse-deal.js';
+import { migrateDeal, retiredFields, type MigrateOptions } from '../../src/migrate/migrate.js';
 import { planMigration, type StageMapping } from '../../src/migrate/plan.js';
 import { DAY, director, HOUR, manager, MONDAY } from '../support.js';
 import { compile } from './helpers.js';
@@ -28,7 +29,7 @@ import { compile } from './helpers.js';
 
 /** A random edit, as numbers the interpreter turns into an edit of the topic at hand. */
 const seedArbitrary = fc.record({
-  op: fc.integer({ min: 0, max: 13 }),
+  op: fc.integer({ min: 0, max: 15 }),
   a: fc.nat(),
   b: fc.nat(),
   c: fc.nat(),
@@ -82,6 +83,17 @@ function interpret(topic: SalesTopic, { op, a, b, c }: Seed): TopicEdit | TopicE
     }
     case 11:
       return { op: 'updateStage', stageId: stage.id, changes: { name: `Stage ${b}`, comment: b % 2 === 0 ? null : 'Do it' } };
+    case 14: {
+      // Remove a field: deals that hold a value of it must keep it somewhere parseDeal accepts.
+      const field = topic.fields.length === 0 ? undefined : pick(topic.fields, b);
+      return field === undefined ? { op: 'updateTopic', changes: { maxDuration: 'P30D' } } : { op: 'removeField', fieldId: field.id };
+    }
+    case 15:
+      // Other close events (S34): a finished deal may wait for one the new version drops.
+      return {
+        op: 'setParameters',
+        parameters: { closeOn: { on: 'business-event' as const, events: pick([['goods-shipped', 'payment-received'], ['payment-received'], ['goods-shipped']], c) } },
+      };
     default: {
       // Merge a stage into its neighbour: the likeliest removal to keep every stage reachable.
       const index = a % stages.length;
@@ -170,10 +182,25 @@ describe('migration properties', () => {
         fc.array(fc.array(fc.nat({ max: 1000 }), { maxLength: 8 }), { minLength: 1, maxLength: 5 }),
         seedArbitrary,
         fc.nat(),
-        (history, walks, last, mappingSeed) => {
-          const before = evolve(standardTopic, history);
+        // Options of migrateDeal, each with whether it is valid.
+        fc.constantFrom<[unknown, boolean]>(
+          [undefined, true],
+          [null, true],
+          [{}, true],
+          [{ deadlines: 'keep' }, true],
+          [{ by: 'admin', reason: 'v2' }, true],
+          [{ at: 8.64e15 + 1 }, false],
+          [{ by: 7 }, false],
+          [{ reason: 'x'.repeat(10_001) }, false],
+          [{ when: 1 }, false],
+        ),
+        (history, walks, last, mappingSeed, [options, validOptions]) => {
+          // Half the runs start from a topic that closes on a business event (S34), so that some deals wait finished.
+          const start = mappingSeed % 2 === 0 ? standardTopic : evolve(standardTopic, [{ op: 9, a: 0, b: 0, c: 1 }]);
+          const before = evolve(start, history);
           const old = compile(before);
-          const deals = walks.map((steps, index) => walk(old, `deal-${index}`, steps));
+          // Plus one deal walked by first choices, which goes forward to a finish when the stages allow it.
+          const deals = [...walks, [0, 0, 0, 0, 0, 0, 0, 0]].map((steps, index) => walk(old, `deal-${index}`, steps));
           const edited = editTopic(before, director, interpret(before, last));
           if (!edited.ok) return;
           const after = edited.topic;
@@ -185,8 +212,16 @@ describe('migration properties', () => {
           const compiled = plan.topic;
           expect(compiled?.version).toBe(before.version + 1);
           for (const deal of deals) {
-            const result = migrateDeal(plan, deal);
+            const result = migrateDeal(plan, deal, options as MigrateOptions);
             const step = plan.deals.find((candidate) => candidate.dealId === deal.id);
+            if (!validOptions) {
+              // Checked before anything else, whatever the plan says.
+              expect(result).toMatchObject({ ok: false, error: { code: 'invalid_options' } });
+              continue;
+            }
+            if (step?.status === 'finished' && compiled !== null && [...old.closeEvents].some((name) => !compiled.closeEvents.has(name))) {
+              expect(step.conflicts.map((found) => found.code)).toContain('cannot_close');
+            }
             if (!plan.ok || step?.action !== 'migrate') {
               expect(result.ok).toBe(false);
               if (deal.status === 'closed') expect(step?.action).toBe('stay');
@@ -195,6 +230,12 @@ describe('migration properties', () => {
             if (!result.ok || compiled === null) return expect.fail(`expected ${deal.id} to migrate: ${JSON.stringify(result)}`);
             applied += 1;
             const moved = result.deal;
+            // Whatever migrateDeal returns is a valid stored deal of the new version.
+            const keep = typeof options === 'object' && options !== null && 'deadlines' in options;
+            const parsed = parseDeal(compiled, moved, { deadlines: keep ? 'ignore' : 'check' });
+            if (!parsed.ok) return expect.fail(`${deal.id}: ${parsed.error.code} at ${parsed.error.path}: ${parsed.error.message}`);
+            expect(Object.keys(moved.fields).every((id) => compiled.fields.has(id))).toBe(true);
+            expect({ ...moved.fields, ...retiredFields(moved) }).toEqual({ ...retiredFields(deal), ...deal.fields });
             expect(compiled.stages.has(moved.stageId)).toBe(true);
             expect(moved.stageId).toBe(mapping[deal.stageId] ?? deal.stageId);
             expect(moved.topicVersion).toBe(after.version);
@@ -203,7 +244,10 @@ describe('migration properties', () => {
             expect(moved.history).toHaveLength(deal.history.length + 1);
             expect(moved.history.at(-1)).toMatchObject({ type: 'migrated', from: deal.stageId, to: moved.stageId, fromVersion: before.version, toVersion: after.version });
             const at = (moved.history.at(-1)?.at ?? MONDAY) + HOUR;
-            expect(applyEvent(compiled, moved, { type: 'setFields', fields: {}, at, actor: manager }).ok).toBe(true);
+            const nextEvent = applyEvent(compiled, moved, { type: 'setFields', fields: {}, at, actor: manager });
+            if (!nextEvent.ok) return expect.fail(`${deal.id}: ${nextEvent.error.message}`);
+            expect(parseDeal(compiled, nextEvent.deal, { deadlines: keep ? 'ignore' : 'check' }).ok).toBe(true);
+            expect(retiredFields(nextEvent.deal)).toEqual(retiredFields(moved));
             if (moved.status === 'open') {
               expect(applyEvent(compiled, moved, { type: 'planActivity', activityId: 'after-migration', kind: 'call', plannedFor: at + DAY, at, actor: manager }).ok).toBe(true);
               expect(() => availableOutcomes(compiled, moved, at, manager)).not.toThrow();
