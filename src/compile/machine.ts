@@ -122,6 +122,15 @@ export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
   });
 
   const update = { guard: 'accepted', actions: 'commit' } as const;
+  const outcomeTransition = (outcome: CompiledOutcome, prefix = '') => ({
+    guard: { type: 'outcome' as const, params: { outcomeId: outcome.id } },
+    target: `${prefix}${targetOf(outcome)}`,
+    reenter: outcome.cyclic || prefix !== '',
+    actions: 'commit' as const,
+    description: outcome.name,
+  });
+  // Each stage holds its own outcomes, plus a global move only where it is cyclic; the other global
+  // outcomes are one set of transitions on the root, so the machine grows with stages + global outcomes.
   const stageStates = Object.fromEntries(
     topic.stageList.map((stage) => [
       stage.id,
@@ -130,23 +139,22 @@ export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
         tags: stage.negotiationsOngoing ? ['open', 'negotiationsOngoing'] : ['open'],
         meta: { name: stage.name, probability: stage.definition.probability },
         on: {
-          recordOutcome: [...stage.outcomes.values()].map((outcome) => ({
-            guard: { type: 'outcome' as const, params: { outcomeId: outcome.id } },
-            target: targetOf(outcome),
-            reenter: outcome.cyclic,
-            actions: 'commit' as const,
-            description: outcome.name,
-          })),
+          recordOutcome: [...stage.outcomes.values()]
+            .filter((outcome) => !outcome.global || outcome.cyclic)
+            .map((outcome) => outcomeTransition(outcome)),
         },
       },
     ]),
   );
+  // Outside a stage (finished or closed) applyEvent refuses every outcome, so the root's guards never pass there.
+  const globalTransitions = [...topic.globalOutcomes.values()].map((outcome) => outcomeTransition(outcome, '.'));
 
   return logic.createMachine({
     id: topic.id,
     context: ({ input }) => ({ deal: input.deal }),
     initial: topic.firstStage.id,
     on: {
+      recordOutcome: globalTransitions,
       moveToStage: topic.stageList.map((stage) => ({
         guard: { type: 'moveTo' as const, params: { stageId: stage.id } },
         target: `.${stage.id}`,
