@@ -47,8 +47,8 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
   const kindSets = new Map<string, ReadonlyMap<string, OutcomeKind>>();
   const kindsOf = (outcome: Outcome): ReadonlyMap<string, OutcomeKind> => {
     const index = (list: readonly OutcomeKind[]) => new ReadonlyIndex(list.map((kind) => [kind.id, kind] as const));
-    if (outcome.kinds !== undefined) return index(kindsForOutcome(topic.outcomeKinds, outcome));
-    const key = 'finish' in outcome ? outcome.finish : 'move';
+    // Outcomes that list the same kinds share one set too.
+    const key = `${'finish' in outcome ? outcome.finish : 'move'}${outcome.kinds === undefined ? '' : `:${outcome.kinds.join(',')}`}`;
     let set = kindSets.get(key);
     if (set === undefined) kindSets.set(key, (set = index(kindsForOutcome(topic.outcomeKinds, outcome))));
     return set;
