@@ -1,5 +1,5 @@
 import { parseTopic, type ParseOptions } from '../definition/parse.js';
-import { kindsForOutcome } from '../definition/kinds.js';
+import { kindFitsOutcome, kindsForOutcome } from '../definition/kinds.js';
 import type { Calendar, Outcome, OutcomeKind, SalesTopic, TopicDefinition } from '../definition/schema.js';
 import { compileCalendar } from '../time/calendar.js';
 import { parseDuration, type Duration } from '../time/duration.js';
@@ -45,12 +45,23 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
   const kinds = new ReadonlyIndex(topic.outcomeKinds.map((kind) => [kind.id, kind] as const));
   // Outcomes that list no kinds take every kind of a fitting polarity: one shared set per polarity, not one per outcome.
   const kindSets = new Map<string, ReadonlyMap<string, OutcomeKind>>();
+  // What kindsForOutcome returns for an outcome that lists kinds, found by id instead of scanning every kind of the topic.
+  const kindOrder = new Map(topic.outcomeKinds.map((kind, position) => [kind.id, position]));
+  const listedKinds = (outcome: Outcome, ids: readonly string[]): OutcomeKind[] =>
+    [...new Set(ids)]
+      .flatMap((id) => {
+        const position = kindOrder.get(id);
+        const kind = position === undefined ? undefined : topic.outcomeKinds[position];
+        return kind !== undefined && kindFitsOutcome(kind, outcome) ? [{ kind, position: position ?? 0 }] : [];
+      })
+      .sort((a, b) => a.position - b.position)
+      .map((entry) => entry.kind);
   const kindsOf = (outcome: Outcome): ReadonlyMap<string, OutcomeKind> => {
     const index = (list: readonly OutcomeKind[]) => new ReadonlyIndex(list.map((kind) => [kind.id, kind] as const));
     // Outcomes that list the same kinds share one set too.
     const key = `${'finish' in outcome ? outcome.finish : 'move'}${outcome.kinds === undefined ? '' : `:${outcome.kinds.join(',')}`}`;
     let set = kindSets.get(key);
-    if (set === undefined) kindSets.set(key, (set = index(kindsForOutcome(topic.outcomeKinds, outcome))));
+    if (set === undefined) kindSets.set(key, (set = index(outcome.kinds === undefined ? kindsForOutcome(topic.outcomeKinds, outcome) : listedKinds(outcome, outcome.kinds))));
     return set;
   };
   const compileOutcome = (outcome: Outcome, stageId: string | null, global: boolean, outcomeKinds = kindsOf(outcome)): CompiledOutcome => {
