@@ -90,6 +90,8 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
     cyclicGlobals.set(shared.to, copies);
   }
   const documentStages = topic.documents.map((document) => (document.stages === undefined ? null : new Set(document.stages)));
+  // Documents offered in every stage are one shared (frozen) list.
+  const documentsEverywhere = documentStages.every((stages) => stages === null);
   const noOverrides = new ReadonlyIndex<string, CompiledOutcome>([]);
   const stageList = topic.stages.map((stage, index): CompiledStage => {
     const own = new ReadonlyIndex(stage.outcomes.map((outcome) => [outcome.id, compileOutcome(outcome, stage.id, false)] as const));
@@ -103,7 +105,7 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
       idleLimit: durationOf(stage.idleLimit),
       outcomes: new StageOutcomes(own, globalOutcomes, copies === undefined ? noOverrides : new ReadonlyIndex(copies)),
       negotiationsOngoing: stage.outcomes.length === 0,
-      documents: topic.documents.filter((_, d) => documentStages[d]?.has(stage.id) ?? true),
+      documents: documentsEverywhere ? topic.documents : topic.documents.filter((_, d) => documentStages[d]?.has(stage.id) ?? true),
       requiredFields: stage.requiredFields,
     });
   });
