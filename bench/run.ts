@@ -22,7 +22,7 @@ import {
   type DealEvent,
 } from '../src/index.js';
 import { dealRuns, HOUR, START } from './stream.js';
-import { chainTopic } from './topics.js';
+import { chainTopic, largestTopic } from './topics.js';
 
 interface Row {
   readonly name: string;
@@ -164,6 +164,34 @@ async function compileBench(): Promise<void> {
   target('compile 1,000 vs 100 stages', (time['1000 stages'] as number) / (time['100 stages'] as number), 12, 'max', '×');
 }
 
+/** The largest topic the schema allows: parse, lint, compile and build its machine within 1 s and 200 MB. */
+function largestTopicBench(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc (npm run bench does)');
+  const input = largestTopic();
+  const runs = quick ? 3 : 5;
+  const times: number[] = [];
+  let heap = 0;
+  for (let run = 0; run < runs; run += 1) {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const compiled = compileTopic(input) as CompiledSalesTopic;
+    const machine = compiled.machine;
+    times.push(performance.now() - started);
+    // The heap grown before collecting (garbage included) bounds the peak from below; after collecting, what the topic keeps.
+    const grown = process.memoryUsage().heapUsed - before;
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    heap = Math.max(heap, grown, kept);
+    if (machine.root.states['s0'] === undefined) throw new Error('unreachable');
+  }
+  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
+  rows.push({ name: '3. largest allowed topic: compile + build the machine', value: `${format(median)} ms (first run ${format(times[0] as number)} ms), ${format(heap / 2 ** 20)} MB heap` });
+  target('largest allowed topic: compile + machine', median, 1000, 'max', ' ms');
+  target('largest allowed topic: heap', heap / 2 ** 20, 200, 'max', ' MB');
+}
+
 async function simulateBench(applyRate: number): Promise<void> {
   const deals = quick ? 10_000 : 100_000;
   let events = 0;
@@ -197,6 +225,7 @@ function memoryBench(): void {
 
 // Compile first: it allocates little, and later sections leave a large heap behind.
 await compileBench();
+largestTopicBench();
 const applyRate = await applyEventBench();
 await findOverdueBench();
 await simulateBench(applyRate);

@@ -1,6 +1,6 @@
 import { parseTopic, type ParseOptions } from '../definition/parse.js';
-import { kindsForOutcome } from '../definition/kinds.js';
-import type { Calendar, Outcome, SalesTopic, Stage, TopicDefinition } from '../definition/schema.js';
+import { kindFitsOutcome, kindsForOutcome } from '../definition/kinds.js';
+import type { Calendar, Outcome, OutcomeKind, SalesTopic, TopicDefinition } from '../definition/schema.js';
 import { compileCalendar } from '../time/calendar.js';
 import { parseDuration, type Duration } from '../time/duration.js';
 import { deepFreeze } from '../util/deep-freeze.js';
@@ -8,6 +8,7 @@ import { markCompiled } from './compiled-brand.js';
 import { buildTopicEventMachine } from '../events/machine.js';
 import type { CompiledEventTopic, CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from './compiled-topic.js';
 import { buildDealMachine } from './machine.js';
+import { ReadonlyIndex, StageOutcomes } from './readonly-index.js';
 
 /** Options of {@link compileTopic}. Lint errors always stop compilation: a machine cannot be built from a topic whose outcomes point nowhere. */
 export interface CompileOptions {
@@ -42,8 +43,29 @@ export function compileTopic(input: unknown, options: CompileOptions = {}): Comp
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function compileSales(topic: SalesTopic): CompiledSalesTopic {
-  const kinds = new Map(topic.outcomeKinds.map((kind) => [kind.id, kind]));
-  const compileOutcome = (outcome: Outcome, stage: Stage, global: boolean): CompiledOutcome => {
+  const kinds = new ReadonlyIndex(topic.outcomeKinds.map((kind) => [kind.id, kind] as const));
+  // Outcomes that list no kinds take every kind of a fitting polarity: one shared set per polarity, not one per outcome.
+  const kindSets = new Map<string, ReadonlyMap<string, OutcomeKind>>();
+  // What kindsForOutcome returns for an outcome that lists kinds, found by id instead of scanning every kind of the topic.
+  const kindOrder = new Map(topic.outcomeKinds.map((kind, position) => [kind.id, position]));
+  const listedKinds = (outcome: Outcome, ids: readonly string[]): OutcomeKind[] =>
+    [...new Set(ids)]
+      .flatMap((id) => {
+        const position = kindOrder.get(id);
+        const kind = position === undefined ? undefined : topic.outcomeKinds[position];
+        return kind !== undefined && kindFitsOutcome(kind, outcome) ? [{ kind, position: position ?? 0 }] : [];
+      })
+      .sort((a, b) => a.position - b.position)
+      .map((entry) => entry.kind);
+  const kindsOf = (outcome: Outcome): ReadonlyMap<string, OutcomeKind> => {
+    const index = (list: readonly OutcomeKind[]) => new ReadonlyIndex(list.map((kind) => [kind.id, kind] as const));
+    // Outcomes that list the same kinds share one set too.
+    const key = `${'finish' in outcome ? outcome.finish : 'move'}${outcome.kinds === undefined ? '' : `:${outcome.kinds.join(',')}`}`;
+    let set = kindSets.get(key);
+    if (set === undefined) kindSets.set(key, (set = index(outcome.kinds === undefined ? kindsForOutcome(topic.outcomeKinds, outcome) : listedKinds(outcome, outcome.kinds))));
+    return set;
+  };
+  const compileOutcome = (outcome: Outcome, stageId: string | null, global: boolean, outcomeKinds = kindsOf(outcome)): CompiledOutcome => {
     const to = 'to' in outcome ? outcome.to : null;
     return Object.freeze({
       id: outcome.id,
@@ -52,17 +74,29 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
       global,
       to,
       finish: 'finish' in outcome ? outcome.finish : null,
-      cyclic: to === stage.id,
+      cyclic: to !== null && to === stageId,
       restartsStageClock: 'to' in outcome && outcome.restartsStageClock,
       kindRequired: outcome.kindRequired,
       commentRequired: outcome.commentRequired,
-      kinds: new Map(kindsForOutcome(topic.outcomeKinds, outcome).map((kind) => [kind.id, kind])),
+      kinds: outcomeKinds,
     });
   };
+  // Global outcomes are compiled once and shared by every stage; only a global move is cyclic in its target stage, which keeps a copy.
+  const globalOutcomes = new ReadonlyIndex(topic.globalOutcomes.map((outcome) => [outcome.id, compileOutcome(outcome, null, true)] as const));
+  const cyclicGlobals = new Map<string, Map<string, CompiledOutcome>>();
+  for (const shared of globalOutcomes.values()) {
+    if (shared.to === null) continue;
+    const copies = cyclicGlobals.get(shared.to) ?? new Map<string, CompiledOutcome>();
+    copies.set(shared.id, compileOutcome(shared.definition, shared.to, true, shared.kinds));
+    cyclicGlobals.set(shared.to, copies);
+  }
+  const documentStages = topic.documents.map((document) => (document.stages === undefined ? null : new Set(document.stages)));
+  // Documents offered in every stage are one shared (frozen) list.
+  const documentsEverywhere = documentStages.every((stages) => stages === null);
+  const noOverrides = new ReadonlyIndex<string, CompiledOutcome>([]);
   const stageList = topic.stages.map((stage, index): CompiledStage => {
-    const outcomes = new Map<string, CompiledOutcome>();
-    for (const outcome of stage.outcomes) outcomes.set(outcome.id, compileOutcome(outcome, stage, false));
-    for (const outcome of topic.globalOutcomes) outcomes.set(outcome.id, compileOutcome(outcome, stage, true));
+    const own = new ReadonlyIndex(stage.outcomes.map((outcome) => [outcome.id, compileOutcome(outcome, stage.id, false)] as const));
+    const copies = cyclicGlobals.get(stage.id);
     return Object.freeze({
       id: stage.id,
       name: stage.name,
@@ -70,9 +104,9 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
       definition: stage,
       limit: durationOf(stage.maxDuration),
       idleLimit: durationOf(stage.idleLimit),
-      outcomes,
+      outcomes: new StageOutcomes(own, globalOutcomes, copies === undefined ? noOverrides : new ReadonlyIndex(copies)),
       negotiationsOngoing: stage.outcomes.length === 0,
-      documents: topic.documents.filter((document) => document.stages === undefined || document.stages.includes(stage.id)),
+      documents: documentsEverywhere ? topic.documents : topic.documents.filter((_, d) => documentStages[d]?.has(stage.id) ?? true),
       requiredFields: stage.requiredFields,
     });
   });
@@ -86,6 +120,7 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
     stageList,
     stages: new Map(stageList.map((stage) => [stage.id, stage])),
     firstStage,
+    globalOutcomes,
     kinds,
     fields: new Map(topic.fields.map((field) => [field.id, field])),
     maxDuration: durationOf(topic.maxDuration),

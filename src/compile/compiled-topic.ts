@@ -31,7 +31,7 @@ export interface CompiledOutcome {
   readonly restartsStageClock: boolean;
   readonly kindRequired: boolean;
   readonly commentRequired: boolean;
-  /** The outcome kinds that may be recorded with it (S27). */
+  /** The outcome kinds that may be recorded with it (S27); outcomes that list none share one set per polarity. */
   readonly kinds: ReadonlyMap<string, OutcomeKind>;
 }
 
@@ -44,7 +44,7 @@ export interface CompiledStage {
   readonly definition: Stage;
   readonly limit: Duration | null;
   readonly idleLimit: Duration | null;
-  /** The stage's own outcomes, then the global ones, by id. */
+  /** The stage's own outcomes, then the global ones, by id; the global ones are shared with every stage, not copied. */
   readonly outcomes: ReadonlyMap<string, CompiledOutcome>;
   /** No outcomes of its own: "negotiations ongoing" (S11). */
   readonly negotiationsOngoing: boolean;
@@ -63,6 +63,8 @@ export interface CompiledSalesTopic {
   readonly stageList: readonly CompiledStage[];
   readonly stages: ReadonlyMap<string, CompiledStage>;
   readonly firstStage: CompiledStage;
+  /** The global outcomes, compiled once and shared by every stage's `outcomes` (a global move is cyclic, and copied, only in its target stage). */
+  readonly globalOutcomes: ReadonlyMap<string, CompiledOutcome>;
   readonly kinds: ReadonlyMap<string, OutcomeKind>;
   readonly fields: ReadonlyMap<string, FieldDefinition>;
   /** The maximum deal duration (S24). */

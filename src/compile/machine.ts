@@ -132,31 +132,49 @@ export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
   });
 
   const update = { guard: 'accepted', actions: 'commit' } as const;
+  const outcomeTransition = (outcome: CompiledOutcome, prefix = '') => ({
+    guard: { type: 'outcome' as const, params: { outcomeId: outcome.id } },
+    target: `${prefix}${targetOf(outcome)}`,
+    reenter: outcome.cyclic || prefix !== '',
+    actions: 'commit' as const,
+    description: outcome.name,
+  });
+  // Each stage holds its own outcomes, plus a global move only where it is cyclic; the other global
+  // outcomes are one set of transitions on the root, so the machine grows with stages + global outcomes.
+  const cyclicGlobals = new Map<string, CompiledOutcome[]>();
+  for (const outcome of topic.globalOutcomes.values()) {
+    if (outcome.to === null) continue;
+    const list = cyclicGlobals.get(outcome.to);
+    if (list === undefined) cyclicGlobals.set(outcome.to, [outcome]);
+    else list.push(outcome);
+  }
   const stageStates = Object.fromEntries(
-    topic.stageList.map((stage) => [
-      stage.id,
-      {
-        description: stage.definition.comment,
-        tags: stage.negotiationsOngoing ? ['open', 'negotiationsOngoing'] : ['open'],
-        meta: { name: stage.name, probability: stage.definition.probability },
-        on: {
-          recordOutcome: [...stage.outcomes.values()].map((outcome) => ({
-            guard: { type: 'outcome' as const, params: { outcomeId: outcome.id } },
-            target: targetOf(outcome),
-            reenter: outcome.cyclic,
-            actions: 'commit' as const,
-            description: outcome.name,
-          })),
+    topic.stageList.map((stage) => {
+      // Looked up by id rather than by walking `stage.outcomes`, which would visit every global outcome in every stage.
+      const own = [...stage.definition.outcomes, ...(cyclicGlobals.get(stage.id) ?? [])].flatMap((outcome) => {
+        const compiled = stage.outcomes.get(outcome.id);
+        return compiled === undefined ? [] : [compiled];
+      });
+      return [
+        stage.id,
+        {
+          description: stage.definition.comment,
+          tags: stage.negotiationsOngoing ? ['open', 'negotiationsOngoing'] : ['open'],
+          meta: { name: stage.name, probability: stage.definition.probability },
+          on: { recordOutcome: own.map((outcome) => outcomeTransition(outcome)) },
         },
-      },
-    ]),
+      ];
+    }),
   );
+  // Outside a stage (finished or closed) applyEvent refuses every outcome, so the root's guards never pass there.
+  const globalTransitions = [...topic.globalOutcomes.values()].map((outcome) => outcomeTransition(outcome, '.'));
 
   return logic.createMachine({
     id: topic.id,
     context: ({ input }) => ({ deal: input.deal }),
     initial: topic.firstStage.id,
     on: {
+      recordOutcome: globalTransitions,
       moveToStage: topic.stageList.map((stage) => ({
         guard: { type: 'moveTo' as const, params: { stageId: stage.id } },
         target: `.${stage.id}`,

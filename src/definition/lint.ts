@@ -108,9 +108,10 @@ function checkUnique(
   report: Report,
   taken: ReadonlyMap<string, string> = new Map(),
 ): void {
-  const seen = new Map(taken);
+  // `taken` (the global outcome ids) is looked up, not copied: a copy per stage would cost stages × global outcomes.
+  const seen = new Map<string, string>();
   items.forEach((item, index) => {
-    const first = seen.get(item.id);
+    const first = seen.get(item.id) ?? taken.get(item.id);
     if (first !== undefined) report('error', 'duplicate_id', `${path}[${index}].id`, rule, { what, id: item.id, first }, item.id);
     else seen.set(item.id, `${path}[${index}]`);
   });
@@ -159,14 +160,21 @@ function checkGraph(topic: SalesTopic, report: Report): void {
   const globalFinish = topic.globalOutcomes.some((outcome) => 'finish' in outcome);
   const next = new Map<string, string[]>();
   const previous = new Map<string, string[]>();
+  const edge = (from: string, to: string) => {
+    const targets = next.get(from);
+    if (targets === undefined) next.set(from, [to]);
+    else targets.push(to);
+    const sources = previous.get(to);
+    if (sources === undefined) previous.set(to, [from]);
+    else sources.push(from);
+  };
+  // Global moves leave every stage through one node (its name has ":", which no stage id has), so the graph grows with stages + global outcomes, not their product.
+  const GLOBAL = 'global:';
+  for (const target of globalTargets) edge(GLOBAL, target);
   for (const stage of topic.stages) {
-    const targets = [...stage.outcomes.flatMap((outcome) => ('to' in outcome ? [outcome.to] : [])), ...globalTargets];
-    next.set(stage.id, targets);
-    for (const target of targets) {
-      const sources = previous.get(target);
-      if (sources === undefined) previous.set(target, [stage.id]);
-      else sources.push(stage.id);
-    }
+    next.set(stage.id, []);
+    for (const outcome of stage.outcomes) if ('to' in outcome) edge(stage.id, outcome.to);
+    if (globalTargets.length > 0) edge(stage.id, GLOBAL);
   }
   const first = topic.stages[0];
   const reachable = first === undefined ? new Set<string>() : walk([first.id], next);

@@ -49,6 +49,14 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: (p) => `Unknown property "${p.key}": the topic format does not define it.`,
     ru: (p) => `Неизвестное свойство «${p.key}»: формат темы его не предусматривает.`,
   },
+  too_many_outcomes: {
+    en: (p) => `Too many outcomes: the stages have ${p.count} together; at most ${p.max} are allowed.`,
+    ru: (p) => `Слишком много итогов: у стадий их ${p.count} в сумме; допускается не более ${p.max}.`,
+  },
+  too_many_listed_kinds: {
+    en: (p) => `Too many listed outcome kinds: the outcomes list ${p.count} together; at most ${p.max} are allowed.`,
+    ru: (p) => `Слишком много перечисленных видов итогов: итоги перечисляют их ${p.count} в сумме; допускается не более ${p.max}.`,
+  },
   duplicate_id: {
     en: (p) => `Duplicate ${p.what} id "${p.id}": it is already used at ${p.first}.`,
     ru: (p) => `Идентификатор ${russianWhat(p.what)} «${p.id}» повторяется: он уже занят в ${p.first}.`,

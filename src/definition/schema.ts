@@ -20,6 +20,18 @@ export { ID_PATTERN } from './id.js';
  */
 export const MAX_STAGES = 1000;
 const MAX_ITEMS = 1000;
+/*
+ * Caps on the parts a compiled topic and its machine grow with (stages, their
+ * outcomes, global outcomes, outcome kinds): generous for real pipelines, and
+ * small enough that the largest topic allowed compiles in well under a second
+ * (see bench/run.ts, section 3).
+ */
+/** The most outcomes one stage may have. */
+const MAX_STAGE_OUTCOMES = 100;
+/** The most outcomes all stages together may have (global outcomes not counted). */
+const MAX_TOPIC_OUTCOMES = 10_000;
+/** The most outcome kind ids all outcomes together may list. */
+const MAX_LISTED_KINDS = 100_000;
 const MAX_NAME = 200;
 const MAX_TEXT = 100_000;
 
@@ -97,7 +109,7 @@ const outcomeCommon = {
   id: idSchema,
   name: nameSchema,
   kindRequired: z.boolean().default(false).describe('An outcome kind must be chosen when recording (S27).'),
-  kinds: z.array(idSchema).max(MAX_ITEMS).optional().describe('The outcome kinds allowed here; all of matching polarity when absent.'),
+  kinds: z.array(idSchema).max(MAX_ITEMS).optional().describe('The outcome kinds allowed here; all of matching polarity when absent. At most 1,000; at most 100,000 listed by all outcomes of a topic together.'),
   commentRequired: z.boolean().default(false).describe('A comment must be written when recording.'),
   weight: z
     .number()
@@ -142,9 +154,9 @@ export const stageSchema = z
     requiredFields: z.array(idSchema).max(MAX_ITEMS).default([]).describe('Fields that must be filled before a deal enters.'),
     outcomes: z
       .array(outcomeSchema)
-      .max(MAX_ITEMS)
+      .max(MAX_STAGE_OUTCOMES)
       .default([])
-      .describe('Outcomes tracked in this stage (S8); none marks "negotiations ongoing" (S11).'),
+      .describe('Outcomes tracked in this stage (S8); none marks "negotiations ongoing" (S11). At most 100; at most 10,000 in all stages together.'),
   })
   .describe('A stage of the sales procedure (S6).');
 
@@ -168,7 +180,7 @@ export const fieldSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...fieldCommon,
     type: z.literal('select'),
-    options: z.array(z.strictObject({ id: idSchema, name: nameSchema })).min(1).max(MAX_ITEMS),
+    options: z.array(z.strictObject({ id: idSchema, name: nameSchema })).min(1).max(MAX_ITEMS).describe('The choices, at most 1,000.'),
   }),
 ]);
 
@@ -280,17 +292,29 @@ export const salesTopicSchema = z
     maxDuration: durationSchema.optional().describe('Maximum deal duration (S3, S24).'),
     // A function, not an object: zod copies a default only shallowly, so a literal would share one approvers array between every parsed topic.
     deadlineChange: deadlineChangeSchema.default(() => ({ approval: 'none' as const, approvers: [] })),
-    stages: z.array(stageSchema).min(1).max(MAX_STAGES).describe('Stages in the order of the procedure (S7, S26).'),
+    stages: z.array(stageSchema).min(1).max(MAX_STAGES).describe('Stages in the order of the procedure (S7, S26), at most 1,000.'),
     globalOutcomes: z
       .array(outcomeSchema)
       .max(MAX_ITEMS)
       .default([])
-      .describe('Outcomes available in every stage, e.g. "lost: refused".'),
-    outcomeKinds: z.array(outcomeKindSchema).max(MAX_ITEMS).default([]).describe('Outcome kinds (S27).'),
-    fields: z.array(fieldSchema).max(MAX_ITEMS).default([]).describe('Additional fields (S29).'),
-    documents: z.array(documentSchema).max(MAX_ITEMS).default([]).describe('Document templates (S28).'),
+      .describe('Outcomes available in every stage, e.g. "lost: refused"; at most 1,000.'),
+    outcomeKinds: z.array(outcomeKindSchema).max(MAX_ITEMS).default([]).describe('Outcome kinds (S27), at most 1,000.'),
+    fields: z.array(fieldSchema).max(MAX_ITEMS).default([]).describe('Additional fields (S29), at most 1,000.'),
+    documents: z.array(documentSchema).max(MAX_ITEMS).default([]).describe('Document templates (S28), at most 1,000.'),
     parameters: parametersSchema.default(() => parametersSchema.parse({})),
     calendar: calendarSchema.optional(),
+  })
+  .superRefine((topic, ctx) => {
+    // Topic-wide totals: each stage may be within its cap while the stages together are far too many to compile.
+    let outcomes = 0;
+    let listedKinds = 0;
+    for (const outcome of topic.globalOutcomes) listedKinds += outcome.kinds?.length ?? 0;
+    for (const stage of topic.stages) {
+      outcomes += stage.outcomes.length;
+      for (const outcome of stage.outcomes) listedKinds += outcome.kinds?.length ?? 0;
+    }
+    if (outcomes > MAX_TOPIC_OUTCOMES) ctx.addIssue({ code: 'custom', path: ['stages'], input: outcomes, params: { code: 'too_many_outcomes', count: outcomes, max: MAX_TOPIC_OUTCOMES } });
+    if (listedKinds > MAX_LISTED_KINDS) ctx.addIssue({ code: 'custom', path: ['stages'], input: listedKinds, params: { code: 'too_many_listed_kinds', count: listedKinds, max: MAX_LISTED_KINDS } });
   })
   .describe('A sales topic (S23, S24–S36).');
 

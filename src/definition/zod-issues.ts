@@ -65,8 +65,9 @@ function fromZodIssue(issue: z.core.$ZodIssue, path: PropertyKey[], locale: Loca
       }
       return [error(issue.code, issue.message, issue.input)];
     default: {
-      const custom = (issue as { params?: { code?: unknown } }).params?.code;
-      if (typeof custom === 'string') return [error(custom, message(custom, locale) ?? issue.message, issue.input)];
+      const params = (issue as { params?: Readonly<Record<string, string | number>> }).params;
+      const custom = params?.code;
+      if (typeof custom === 'string') return [error(custom, message(custom, locale, params) ?? issue.message, issue.input)];
       return [error(issue.code, issue.message, issue.input)];
     }
   }
