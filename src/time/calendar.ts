@@ -343,20 +343,18 @@ function nextException(exceptions: readonly number[], day: number): number {
  * needs no check), each holding `weekTime` of working time, all of it less
  * than `left`. Returns the weeks and the offset.
  */
-function skippableWeeks(calendar: WorkingCalendar, day: number, left: number, weekTime: number): { weeks: number; offset: number } {
+function skippableWeeks(calendar: WorkingCalendar, day: number, left: number, weekTime: number): { weeks: number; offset: number; shifts: boolean } {
   const { exceptions, fixedOffset } = factsOf(calendar);
-  let weeks = Math.min(Math.ceil(left / weekTime) - 1, Math.floor((nextException(exceptions, day - 1) - day) / 7), Math.floor((MAX_DAY - day) / 7));
-  if (!(weeks > 0)) return { weeks: 0, offset: 0 };
+  const weeks = Math.min(Math.ceil(left / weekTime) - 1, Math.floor((nextException(exceptions, day - 1) - day) / 7), Math.floor((MAX_DAY - day) / 7));
+  if (!(weeks > 0)) return { weeks: 0, offset: 0, shifts: false };
   const { offsetAt } = calendar.clock;
   const offset = offsetAt(day * DAY - SPAN);
-  if (fixedOffset) return { weeks, offset };
+  if (fixedOffset) return { weeks, offset, shifts: false };
   for (let week = 1; week <= weeks; week += 1) {
-    if (offsetAt((day + 7 * week) * DAY + SPAN) !== offset) {
-      weeks = week - 1;
-      break;
-    }
+    // The offset changes within the week after `week - 1` whole weeks: those are counted, that one is walked.
+    if (offsetAt((day + 7 * week) * DAY + SPAN) !== offset) return { weeks: week - 1, offset, shifts: true };
   }
-  return { weeks, offset };
+  return { weeks, offset, shifts: false };
 }
 
 /**
@@ -374,16 +372,19 @@ function addWorkingTime(calendar: WorkingCalendar, from: number, time: number): 
   let left = time;
   let at = from;
   const first = clock.dayOf(from);
+  // Dates before this one are walked: the offset changes among them.
+  let walkUntil = first + 1;
   for (let day = first; day <= MAX_DAY; day += 1) {
-    if (day > first) {
+    if (day >= walkUntil) {
       // At the start of a date, nothing of it used yet: count whole weeks of
       // constant offset, where each working day holds exactly its nominal hours.
-      const { weeks, offset } = skippableWeeks(calendar, day, left, weekTime);
+      const { weeks, offset, shifts } = skippableWeeks(calendar, day, left, weekTime);
       if (weeks > 0) {
         left -= weeks * weekTime;
         day += 7 * weeks;
         at = Math.max(at, day * DAY - offset);
       }
+      if (shifts) walkUntil = day + 7;
     }
     if (!isWorkingLocalDay(calendar, day)) continue;
     const intervalStart = clock.toInstant(day, startOfHours);
