@@ -8,13 +8,17 @@ import os from 'node:os';
 import { Bench } from 'tinybench';
 import { transition } from 'xstate';
 import {
+  addDuration,
   applyEvent,
   buildDealMachine,
+  compileCalendar,
   compileTopic,
   createDealActor,
   dealSnapshot,
   findOverdue,
+  MAX_DURATION_DAYS,
   openDeal,
+  parseDuration,
   simulate,
   standardTopic,
   type CompiledSalesTopic,
@@ -223,12 +227,35 @@ function memoryBench(): void {
   target('JSON per persisted open deal', json, 1024, 'max', ' B');
 }
 
+/**
+ * The worst valid calendar: one working hour a week (Mondays 09:00–10:00, UTC)
+ * with the longest limit the schema allows, in working time (ten years of
+ * hours: about 1,700 years of Mondays) and in working days.
+ */
+async function sparseCalendarBench(): Promise<void> {
+  const calendar = compileCalendar({ timeZone: 'UTC', workDays: [1], workHours: { start: '09:00', end: '10:00' }, holidays: ['2026-12-28'], workingDays: ['2027-01-02'] });
+  const hours = parseDuration(`PT${MAX_DURATION_DAYS * 24}H`);
+  const days = parseDuration(`P${MAX_DURATION_DAYS}D`);
+  if (hours === undefined || days === undefined) throw new Error('unreachable');
+  let start = START;
+  let sink = 0;
+  const time = await medians({
+    hours: { fn: () => void (sink += addDuration((start += 3_600_000), hours, calendar)) },
+    days: { fn: () => void (sink += addDuration((start += 3_600_000), days, calendar)) },
+  }, quick ? 300 : 1000);
+  rows.push({ name: `6. deadline, 1 working hour a week (UTC), PT${MAX_DURATION_DAYS * 24}H`, value: `${format((time.hours as number) * 1000)} ms` });
+  rows.push({ name: `6. deadline, 1 working day a week (UTC), P${MAX_DURATION_DAYS}D`, value: `${format((time.days as number) * 1000)} ms` });
+  target('sparse calendar deadline, longest limit', Math.max(time.hours as number, time.days as number) * 1000, 1, 'max', ' ms');
+  if (sink === 0) throw new Error('unreachable');
+}
+
 // Compile first: it allocates little, and later sections leave a large heap behind.
 await compileBench();
 largestTopicBench();
 const applyRate = await applyEventBench();
 await findOverdueBench();
 await simulateBench(applyRate);
+await sparseCalendarBench();
 memoryBench();
 
 const width = Math.max(...rows.map((row) => row.name.length));

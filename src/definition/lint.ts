@@ -93,6 +93,11 @@ function lintSales(topic: SalesTopic, report: Report): void {
     if (calendar.workHours !== undefined && calendar.workHours.start >= calendar.workHours.end) {
       report('error', 'invalid_range', 'calendar.workHours', 'calendar', { low: calendar.workHours.start, high: calendar.workHours.end });
     }
+    // No working time at all (empty hours, or no work day and no transferred working day to save it):
+    // no deadline could ever be reached. Hours that end before they start are invalid_range alone.
+    const noHours = calendar.workHours !== undefined && calendar.workHours.start === calendar.workHours.end;
+    const noDays = !calendar.workDays.some((day) => Number.isInteger(day) && day >= 1 && day <= 7) && calendar.workingDays.length === 0;
+    if (noHours || noDays) report('error', 'no_working_time', noHours ? 'calendar.workHours' : 'calendar.workDays', 'calendar');
     const holidays = new Set(calendar.holidays);
     calendar.workingDays.forEach((date, i) => {
       if (holidays.has(date)) report('error', 'conflicting_dates', `calendar.workingDays[${i}]`, 'calendar', { date }, date);

@@ -129,6 +129,10 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: (p) => `Date ${p.date} is listed both as a holiday and as a working day.`,
     ru: (p) => `Дата ${p.date} указана и как праздник, и как рабочий день.`,
   },
+  no_working_time: {
+    en: () => 'The working calendar has no working time: no work days or empty working hours, so no time limit could ever run out.',
+    ru: () => 'В рабочем календаре нет рабочего времени: нет рабочих дней или рабочие часы пусты, и ни один срок не истечёт.',
+  },
   // Topic editing (edit.ts).
   not_permitted: {
     en: (p) => `User ${p.actor} may not edit topics: it takes the system administrator, the "director" role or full access to the Clients/CRM zone.`,

@@ -272,12 +272,27 @@ function previousWorkingDay(calendar: WorkingCalendar, day: number): number {
   return candidate;
 }
 
-/** The `count`-th working day after `day`; found within `7 × (count + holidays + 1)` days. */
+/**
+ * The `count`-th working day after `day`; found within `7 × (count + holidays + 1)` days.
+ * Whole weeks free of holidays and transferred working days hold exactly
+ * `workDaysPerWeek` working days each, so they are counted, not walked.
+ */
 function nthWorkingDayAfter(calendar: WorkingCalendar, day: number, count: number): number {
   const limit = Math.min(day + 7 * (count + calendar.holidays.size + 1), MAX_DAY);
+  const { exceptions } = factsOf(calendar);
   let candidate = day;
   let found = 0;
   while (candidate < limit) {
+    const weeks = Math.min(
+      Math.floor((count - found - 1) / calendar.workDaysPerWeek),
+      Math.floor((nextException(exceptions, candidate) - 1 - candidate) / 7),
+    );
+    if (weeks > 0) {
+      // Days candidate + 1 … candidate + 7 × weeks: no exception, fewer than `count` found.
+      candidate += 7 * weeks;
+      found += weeks * calendar.workDaysPerWeek;
+      continue;
+    }
     candidate += 1;
     if (isWorkingLocalDay(calendar, candidate)) {
       found += 1;
@@ -285,6 +300,60 @@ function nthWorkingDayAfter(calendar: WorkingCalendar, day: number, count: numbe
     }
   }
   return Number.NaN;
+}
+
+/** Facts derived once per compiled calendar: its exceptional dates, sorted, and whether its zone never changes offset. */
+interface CalendarFacts {
+  readonly exceptions: readonly number[];
+  readonly fixedOffset: boolean;
+}
+
+const calendarFacts = new WeakMap<WorkingCalendar, CalendarFacts>();
+
+/** Zones whose offset never changes: UTC and its aliases, `Etc/GMT±N` and numeric offsets. */
+const FIXED_ZONE = /^(?:(?:Etc\/)?(?:UTC|UCT|GMT|GMT[+-]0|GMT0|Universal|Zulu|Greenwich)|Etc\/GMT[+-]\d{1,2}|[+-]\d{2}(?::?\d{2})?)$/i;
+
+function factsOf(calendar: WorkingCalendar): CalendarFacts {
+  let facts = calendarFacts.get(calendar);
+  if (facts === undefined) {
+    const exceptions = [...new Set([...calendar.holidays, ...calendar.workingDays])].sort((a, b) => a - b);
+    facts = { exceptions, fixedOffset: FIXED_ZONE.test(calendar.timeZone) };
+    calendarFacts.set(calendar, facts);
+  }
+  return facts;
+}
+
+/** The first holiday or transferred working day after `day` (`Infinity` when none). */
+function nextException(exceptions: readonly number[], day: number): number {
+  let low = 0;
+  let high = exceptions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((exceptions[middle] as number) <= day) low = middle + 1;
+    else high = middle;
+  }
+  return low < exceptions.length ? (exceptions[low] as number) : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * How many whole weeks from local date `day` on can be counted instead of
+ * walked by {@link addWorkingTime}: weeks with no exceptional date whose
+ * offset stays the same (checked at every week boundary; a fixed-offset zone
+ * needs no check), each holding `weekTime` of working time, all of it less
+ * than `left`. Returns the weeks and the offset.
+ */
+function skippableWeeks(calendar: WorkingCalendar, day: number, left: number, weekTime: number): { weeks: number; offset: number; shifts: boolean } {
+  const { exceptions, fixedOffset } = factsOf(calendar);
+  const weeks = Math.min(Math.ceil(left / weekTime) - 1, Math.floor((nextException(exceptions, day - 1) - day) / 7), Math.floor((MAX_DAY - day) / 7));
+  if (!(weeks > 0)) return { weeks: 0, offset: 0, shifts: false };
+  const { offsetAt } = calendar.clock;
+  const offset = offsetAt(day * DAY - SPAN);
+  if (fixedOffset) return { weeks, offset, shifts: false };
+  for (let week = 1; week <= weeks; week += 1) {
+    // The offset changes within the week after `week - 1` whole weeks: those are counted, that one is walked.
+    if (offsetAt((day + 7 * week) * DAY + SPAN) !== offset) return { weeks: week - 1, offset, shifts: true };
+  }
+  return { weeks, offset, shifts: false };
 }
 
 /**
@@ -298,9 +367,24 @@ function addWorkingTime(calendar: WorkingCalendar, from: number, time: number): 
   const { clock } = calendar;
   const startOfHours = calendar.workStartMinute * MINUTE;
   const endOfHours = calendar.workEndMinute * MINUTE;
+  const weekTime = calendar.workDaysPerWeek * (endOfHours - startOfHours);
   let left = time;
   let at = from;
-  for (let day = clock.dayOf(from); day <= MAX_DAY; day += 1) {
+  const first = clock.dayOf(from);
+  // Dates before this one are walked: the offset changes among them.
+  let walkUntil = first + 1;
+  for (let day = first; day <= MAX_DAY; day += 1) {
+    if (day >= walkUntil) {
+      // At the start of a date, nothing of it used yet: count whole weeks of
+      // constant offset, where each working day holds exactly its nominal hours.
+      const { weeks, offset, shifts } = skippableWeeks(calendar, day, left, weekTime);
+      if (weeks > 0) {
+        left -= weeks * weekTime;
+        day += 7 * weeks;
+        at = Math.max(at, day * DAY - offset);
+      }
+      if (shifts) walkUntil = day + 7;
+    }
     if (!isWorkingLocalDay(calendar, day)) continue;
     const intervalStart = clock.toInstant(day, startOfHours);
     const intervalEnd = clock.toInstant(day, endOfHours);
