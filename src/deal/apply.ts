@@ -1,8 +1,9 @@
 import { canEditTopic, isApprover, type Actor } from '../access/permissions.js';
+import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import type { ActivityKind, Deal, DealFinish, DealResult, DealStatus, HistoryEntry, PendingDeadlineChange, PlannedActivity } from './deal.js';
 import { enterStage, idleDeadline } from './deadlines.js';
-import { dealError, parseInput, type DealError } from './errors.js';
+import { dealError, parseInput, readableError, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
@@ -37,6 +38,16 @@ const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
  * else console.warn(result.error.code, result.error.message);
  */
 export function applyEvent(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyResult {
+  if (!isCompiledTopic(topic)) return reject(dealError('invalid_topic', {}, 'topic'));
+  try {
+    return applyToDeal(topic, deal, event);
+  } catch (error) {
+    // Only exotic arguments (a getter or proxy trap that throws) get here; plain data never does.
+    return reject(dealError('unreadable_input', { detail: readableError(error) }));
+  }
+}
+
+function applyToDeal(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyResult {
   if (topic.kind !== 'sales') return reject(dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }));
   let valid: DealEvent = event;
   if (!isWellFormedEvent(event)) {

@@ -27,6 +27,7 @@ const catalogue = {
   invalid_event: { rule: 'input', text: (p: Params) => `The event is malformed at ${p.path}: ${p.detail}` },
   invalid_deal: { rule: 'input', text: (p: Params) => `The deal is malformed at ${p.path}: ${p.detail}` },
   invalid_input: { rule: 'input', text: (p: Params) => `The new deal is malformed at ${p.path}: ${p.detail}` },
+  unreadable_input: { rule: 'input', text: (p: Params) => `The deal or the event could not be read (${p.detail}): pass plain data, such as parsed JSON.` },
   invalid_topic: { rule: 'input', text: () => 'Expected a topic returned by compileTopic.' },
   topic_mismatch: { rule: 'versioning', text: (p: Params) => `The deal belongs to topic ${p.deal}, not ${p.topic}.` },
   unknown_stage: { rule: 'S7', text: (p: Params) => `Stage "${p.id}" does not exist in this topic.` },

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  applyEvent,
   availableOutcomes,
   findOverdue,
   isCompiledTopic,
@@ -49,6 +50,7 @@ const resultOrError = (r: unknown): boolean => (r as Answer)?.ok === true || typ
 /** Each export with valid arguments and what a typed answer looks like. */
 const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...args: never[]) => unknown; typed: (result: unknown) => boolean }> = [
   { name: 'safeParseTopic', args: [standardTopic, {}], call: safeParseTopic, typed: (r) => (r as Answer)?.ok === true || ((r as Answer)?.issues?.length ?? 0) > 0 },
+  { name: 'applyEvent', args: [topic, deal, { type: 'recordOutcome', outcomeId: 'qualified', at: MONDAY + 1, actor: manager }], call: applyEvent, typed: resultOrError },
   { name: 'parseDeal', args: [topic, deal, {}], call: parseDeal, typed: resultOrError },
   { name: 'openDeal', args: [topic, input, { clientDeals: [] }], call: openDeal, typed: resultOrError },
   { name: 'overdue', args: [topic, deal, MONDAY, {}], call: overdue, typed: (r) => typeof (r as Answer)?.overdue === 'boolean' },
