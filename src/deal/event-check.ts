@@ -1,6 +1,7 @@
 import { isId } from '../definition/id.js';
 import { isPlainObject } from '../util/plain-object.js';
 import type { DealEvent } from './events.js';
+import { MAX_TIME } from '../time/date.js';
 
 /*
  * A fast check of the well-formed events that make up nearly all traffic.
@@ -12,7 +13,6 @@ import type { DealEvent } from './events.js';
 
 type Check = (value: unknown) => boolean;
 
-const MAX_TIME = 8.64e15;
 const isText: Check = (value) => typeof value === 'string' && value.length <= 10_000;
 const isName: Check = (value) => typeof value === 'string' && value.length >= 1 && value.length <= 200;
 const isTime: Check = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TIME;

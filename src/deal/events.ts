@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { idSchema } from '../definition/schema.js';
+import { MAX_TIME } from '../time/date.js';
 
 const MAX_TEXT = 10_000;
 const textSchema = z.string().max(MAX_TEXT);
-const timeSchema = z.number().int().min(0).max(8.64e15).describe('Epoch milliseconds.');
+const timeSchema = z.number().int().min(0).max(MAX_TIME).describe('Epoch milliseconds.');
 
 /** Who performs an event (S2, S4, S25): plain data from the host. */
 export const actorSchema = z.strictObject({

@@ -8,12 +8,13 @@ import { actorSchema } from './events.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
+import { MAX_TIME } from '../time/date.js';
 
 const openDealInputSchema = z.strictObject({
   id: z.string().min(1).max(200),
   clientId: z.string().min(1).max(200),
   ownerId: z.string().min(1).max(200),
-  at: z.number().int().min(0).max(8.64e15),
+  at: z.number().int().min(0).max(MAX_TIME),
   actor: actorSchema.optional(),
   amount: z.number().finite().min(0).nullable().optional(),
   fields: z.record(idSchema, z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()])).optional(),

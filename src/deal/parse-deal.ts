@@ -7,6 +7,7 @@ import { dealDeadline, idleDeadline, stageDeadline } from './deadlines.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { dealError, readableError, type DealError } from './errors.js';
 import { mergeFields } from './fields.js';
+import { MAX_TIME } from '../time/date.js';
 
 /*
  * The full check of a deal read from storage: its shape (a zod schema of
@@ -16,7 +17,6 @@ import { mergeFields } from './fields.js';
  * service writing the same table) runs `parseDeal` when it reads a deal.
  */
 
-const MAX_TIME = 8.64e15;
 const MAX_TEXT = 10_000;
 /** A topic has at most 1000 fields, so a migration retires at most that many. */
 const MAX_RETIRED = 1000;

@@ -3,6 +3,7 @@ import type { CompiledTopic } from '../compile/compiled-topic.js';
 import { idSchema } from '../definition/schema.js';
 import { dealError, parseInput, type DealError } from '../deal/errors.js';
 import { actorSchema } from '../deal/events.js';
+import { MAX_TIME } from '../time/date.js';
 
 /** Where an audit or service event is: planned, then recorded or cancelled (S37, S38). */
 export type TopicEventStatus = 'planned' | 'recorded' | 'cancelled';
@@ -28,7 +29,7 @@ export interface TopicEvent {
   readonly revision: number;
 }
 
-const time = z.number().int().min(0).max(8.64e15);
+const time = z.number().int().min(0).max(MAX_TIME);
 const planSchema = z.strictObject({ id: z.string().min(1).max(200), clientId: z.string().min(1).max(200), actor: actorSchema, at: time, plannedFor: time });
 const recordSchema = z.strictObject({
   actor: actorSchema,

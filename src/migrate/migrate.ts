@@ -10,6 +10,7 @@ import { dealDeadline, idleDeadline, stageDeadline } from '../deal/deadlines.js'
 import { parseDeal } from '../deal/parse-deal.js';
 import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import type { DealMigration, MigrationPlan } from './plan.js';
+import { MAX_TIME } from '../time/date.js';
 
 /**
  * How a migrated deal's deadlines are set:
@@ -50,7 +51,6 @@ export interface MigrateOptions {
 }
 
 /** The latest time a deal accepts an event at (the range of a JavaScript date). */
-const MAX_TIME = 8.64e15;
 
 /**
  * The zod schema of {@link MigrateOptions}: unknown keys are refused, so a

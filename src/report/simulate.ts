@@ -61,12 +61,12 @@ import { durationToMs } from '../time/duration.js';
 import { isPlainObject } from '../util/plain-object.js';
 import { funnelBuilder, type FunnelReport } from './funnel.js';
 import { createRandom, type Random } from './random.js';
+import { MAX_TIME } from '../time/date.js';
 
 const SECOND = 1000;
 const DAY = 86_400_000;
 /** 2026-01-05T09:00:00Z, a Monday. */
 const DEFAULT_START = Date.parse('2026-01-05T09:00:00Z');
-const MAX_TIME = 8.64e15;
 const MANAGERS = 10;
 /** Share of steps that also plan and complete a task. */
 const TASK_RATE = 0.1;

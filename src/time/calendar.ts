@@ -56,6 +56,7 @@
 import type { Calendar } from '../definition/schema.js';
 import { durationToMs, type Duration } from './duration.js';
 import { isKnownTimeZone, zoneOffsetMs } from './zone-offset.js';
+import { MAX_TIME } from './date.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -64,9 +65,8 @@ const DAY = 24 * HOUR;
 /** Wider than any UTC offset (−12 h … +14 h), so a wall time's instants lie within it. */
 const SPAN = 15 * HOUR;
 /** The largest instant a `Date` can hold. */
-const MAX_INSTANT = 8.64e15;
 /** The largest local date, as days since 1970-01-01, that the searches visit. */
-const MAX_DAY = MAX_INSTANT / DAY + 1;
+const MAX_DAY = MAX_TIME / DAY + 1;
 /** Cached local dates per calendar before the cache starts over. */
 const CACHE_LIMIT = 20_000;
 
@@ -194,7 +194,7 @@ export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
  * isWorkingTime(Date.parse('2026-03-30T18:00:00+02:00'), berlin9to18); // false: the hours are over
  */
 export function isWorkingTime(at: number, calendar: WorkingCalendar): boolean {
-  if (!(Math.abs(at) <= MAX_INSTANT)) return false;
+  if (!(Math.abs(at) <= MAX_TIME)) return false;
   const { clock } = calendar;
   const day = clock.dayOf(at);
   return (
@@ -217,7 +217,7 @@ export function isWorkingTime(at: number, calendar: WorkingCalendar): boolean {
  */
 export function addDuration(start: number, duration: Duration, calendar?: WorkingCalendar): number {
   const plain = start + durationToMs(duration);
-  if (calendar === undefined || !(Math.abs(start) <= MAX_INSTANT)) return plain;
+  if (calendar === undefined || !(Math.abs(start) <= MAX_TIME)) return plain;
   const days = Math.floor(nonNegative(duration.weeks * calendar.workDaysPerWeek + duration.days));
   const time = nonNegative(duration.hours * HOUR + duration.minutes * MINUTE + duration.seconds * SECOND);
   let at = start;

@@ -1,3 +1,12 @@
+/**
+ * The latest instant a JavaScript `Date` can hold (epoch milliseconds):
+ * every time the library accepts lies between 0 and this.
+ *
+ * @example
+ * new Date(MAX_TIME).toISOString(); // '+275760-09-13T00:00:00.000Z'
+ */
+export const MAX_TIME = 8.64e15;
+
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

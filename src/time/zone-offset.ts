@@ -1,3 +1,5 @@
+import { MAX_TIME } from './date.js';
+
 /**
  * UTC offsets of IANA time zones, read from the runtime's own time-zone data
  * through `Intl.DateTimeFormat`.
@@ -40,7 +42,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat | undefined {
  */
 export function zoneOffsetMs(timeZone: string, at: number): number {
   const formatter = formatterFor(timeZone);
-  if (formatter === undefined || !Number.isFinite(at) || Math.abs(at) > 8.64e15) return Number.NaN;
+  if (formatter === undefined || !Number.isFinite(at) || Math.abs(at) > MAX_TIME) return Number.NaN;
   const text = formatter.format(at);
   const match = OFFSET_PATTERN.exec(text.slice(text.lastIndexOf('GMT')));
   if (match === null) return Number.NaN;
