@@ -91,7 +91,8 @@ export {
 export { buildTopicEventMachine, type TopicEventMachine, type TopicEventMachineEvent } from './events/machine.js';
 
 // Access.
-export { canEditTopic, DIRECTOR_ROLE, isApprover, type Actor } from './access/permissions.js';
+export { canEditTopic, DIRECTOR_ROLE, isApprover } from './access/permissions.js';
+export { actorSchema, readActor, type Actor } from './access/actor.js';
 export { availableOutcomes, type AvailableOutcome } from './deal/available.js';
 export { topicDiagram, type DiagramFormat } from './compile/diagram.js';
 export { outcomeEvents, topicPaths, type TopicPath, type TopicPathsOptions } from './compile/paths.js';

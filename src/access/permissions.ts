@@ -1,22 +1,5 @@
 import type { Approver } from '../definition/schema.js';
-
-/**
- * Who performs an action: plain data that the host fills from its own user
- * records. Nothing here is looked up; the library trusts what it is given.
- *
- * @example
- * const manager: Actor = { id: 'u-17', roles: ['manager'] };
- * const director: Actor = { id: 'u-1', roles: ['director'] };
- */
-export interface Actor {
-  readonly id: string;
-  /** Role names, e.g. `director`, `manager`. */
-  readonly roles?: readonly string[];
-  /** The system administrator (S2). */
-  readonly administrator?: boolean;
-  /** Access to the "Clients/CRM" zone (S2): only `full` grants topic editing. */
-  readonly crmAccess?: 'none' | 'read' | 'full';
-}
+import { readActor, type Actor } from './actor.js';
 
 /**
  * The role that may edit topics and override pipeline rules (S2).
@@ -30,24 +13,38 @@ export const DIRECTOR_ROLE = 'director';
  * Whether an actor may edit topics (S2): the system administrator, users with
  * the "director" role, or users with full access to the Clients/CRM zone.
  * The same actors may move a deal to any stage past the pipeline rules.
+ * An actor that is not plain, valid data (see {@link readActor}) may not.
  *
  * @example
  * canEditTopic({ id: 'u-1', roles: ['director'] }); // true
  * canEditTopic({ id: 'u-2', crmAccess: 'read' });    // false
  */
 export function canEditTopic(actor: Actor): boolean {
-  return actor.administrator === true || actor.crmAccess === 'full' || (actor.roles?.includes(DIRECTOR_ROLE) ?? false);
+  const valid = readActor(actor);
+  return valid !== undefined && (valid.administrator === true || valid.crmAccess === 'full' || (valid.roles?.includes(DIRECTOR_ROLE) ?? false));
 }
 
 /**
  * Whether an actor is one of the approvers a topic names for deadline
- * changes (S25): by user id or by role.
+ * changes (S25): by user id or by role. An actor that is not plain, valid
+ * data (see {@link readActor}) is nobody's approver.
  *
  * @example
  * isApprover({ id: 'u-1', roles: ['director'] }, [{ role: 'director' }]); // true
  */
 export function isApprover(actor: Actor, approvers: readonly Approver[]): boolean {
-  return approvers.some((approver) =>
-    'userId' in approver ? approver.userId === actor.id : (actor.roles?.includes(approver.role) ?? false),
-  );
+  const valid = readActor(actor);
+  if (valid === undefined || !Array.isArray(approvers)) return false;
+  try {
+    return approvers.some((approver) => isApproverOf(valid, approver));
+  } catch {
+    return false;
+  }
+}
+
+function isApproverOf(actor: Actor, approver: unknown): boolean {
+  if (typeof approver !== 'object' || approver === null) return false;
+  const { userId, role } = approver as { userId?: unknown; role?: unknown };
+  if (Object.hasOwn(approver, 'userId')) return typeof userId === 'string' && userId === actor.id;
+  return Object.hasOwn(approver, 'role') && typeof role === 'string' && (actor.roles?.includes(role) ?? false);
 }

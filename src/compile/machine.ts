@@ -5,6 +5,7 @@ import type { DealEvent } from '../deal/events.js';
 import { applyEvent, type ApplyResult } from '../deal/apply.js';
 import { dealError, type DealError } from '../deal/errors.js';
 import type { CompiledOutcome, CompiledSalesTopic } from './compiled-topic.js';
+import { guardDecision } from '../util/guard-decision.js';
 
 /** The context of a deal machine: the deal itself, exactly as `applyEvent` sees it. */
 export interface DealMachineContext {
@@ -89,17 +90,7 @@ export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
    * action commits the very decision its guard just made, so the target state
    * and the context's deal cannot part even if the event changes in between.
    */
-  let last: { event: DealEvent; deal: Deal; result: ApplyResult } | undefined;
-  const decide = (deal: Deal, event: DealEvent): ApplyResult => {
-    const result = applyEvent(topic, deal, event);
-    last = { event, deal, result };
-    return result;
-  };
-  const decided = (deal: Deal, event: DealEvent): ApplyResult => {
-    const made = last;
-    last = undefined;
-    return made !== undefined && made.event === event && made.deal === deal ? made.result : applyEvent(topic, deal, event);
-  };
+  const { decide, decided } = guardDecision((deal: Deal, event: DealEvent): ApplyResult => applyEvent(topic, deal, event));
 
   const targetOf = (outcome: CompiledOutcome): string => {
     if (outcome.to !== null) return outcome.to;

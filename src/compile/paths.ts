@@ -1,5 +1,5 @@
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
-import type { Actor } from '../access/permissions.js';
+import type { Actor } from '../access/actor.js';
 import type { FieldDefinition } from '../definition/schema.js';
 import type { Deal, FieldValue } from '../deal/deal.js';
 import type { DealEvent, DealEventOf } from '../deal/events.js';

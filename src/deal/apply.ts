@@ -1,9 +1,10 @@
-import { canEditTopic, isApprover, type Actor } from '../access/permissions.js';
+import type { Actor } from '../access/actor.js';
+import { canEditTopic, isApprover } from '../access/permissions.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import type { ActivityKind, Deal, DealFinish, DealResult, DealStatus, HistoryEntry, PendingDeadlineChange, PlannedActivity } from './deal.js';
 import { enterStage, idleDeadline } from './deadlines.js';
-import { dealError, parseInput, readableError, type DealError } from './errors.js';
+import { copyInput, dealError, parseInput, readableError, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
@@ -49,9 +50,13 @@ export function applyEvent(topic: CompiledTopic, deal: Deal, event: DealEvent): 
 
 function applyToDeal(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyResult {
   if (topic.kind !== 'sales') return reject(dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }));
-  let valid: DealEvent = event;
-  if (!isWellFormedEvent(event)) {
-    const parsed = parseInput(dealEventSchema, event, 'invalid_event');
+  // Read the caller's event once; only the checked copy is used and stored (never the caller's object).
+  const copy = copyInput(event, 'invalid_event');
+  if (!copy.ok) return copy;
+  let valid: DealEvent;
+  if (isWellFormedEvent(copy.data)) valid = copy.data;
+  else {
+    const parsed = parseInput(dealEventSchema, copy.data, 'invalid_event');
     if (!parsed.ok) return parsed;
     valid = parsed.data;
   }

@@ -1,4 +1,4 @@
-import type { Actor } from '../access/permissions.js';
+import type { Actor } from '../access/actor.js';
 import type { CompiledOutcome, CompiledTopic } from '../compile/compiled-topic.js';
 import type { OutcomeKind } from '../definition/schema.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';

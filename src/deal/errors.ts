@@ -1,5 +1,10 @@
 import type { z } from 'zod';
 import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
+import { formatPath } from '../definition/issue.js';
+import { plainCopy } from '../util/plain-copy.js';
+import { readableError } from '../util/readable-error.js';
+
+export { readableError };
 
 /**
  * Why an event or a new deal was rejected. Plain data: a stable `code`, the
@@ -27,6 +32,7 @@ const catalogue = {
   invalid_event: { rule: 'input', text: (p: Params) => `The event is malformed at ${p.path}: ${p.detail}` },
   invalid_deal: { rule: 'input', text: (p: Params) => `The deal is malformed at ${p.path}: ${p.detail}` },
   invalid_input: { rule: 'input', text: (p: Params) => `The new deal is malformed at ${p.path}: ${p.detail}` },
+  invalid_topic_event: { rule: 'input', text: (p: Params) => `The stored audit or service event is malformed at ${p.path}: ${p.detail}` },
   unreadable_input: { rule: 'input', text: (p: Params) => `The deal or the event could not be read (${p.detail}): pass plain data, such as parsed JSON.` },
   invalid_topic: { rule: 'input', text: () => 'Expected a topic returned by compileTopic.' },
   topic_mismatch: { rule: 'versioning', text: (p: Params) => `The deal belongs to topic ${p.deal}, not ${p.topic}.` },
@@ -65,6 +71,7 @@ const catalogue = {
   not_a_sales_topic: { rule: 'S23', text: (p: Params) => `Topic "${p.id}" is a ${p.kind} topic: deals exist on sales topics only (S36–S38).` },
   not_an_event_topic: { rule: 'S23', text: (p: Params) => `Topic "${p.id}" is a sales topic: plan events on deals there, or use an audit or service topic.` },
   answer_required: { rule: 'S37', text: () => 'An audit event is recorded with an answer: "yes" or "no".' },
+  event_before_planned: { rule: 'time', text: (p: Params) => `The time ${p.at} is before the event was planned (${p.plannedAt}).` },
   event_not_planned: { rule: 'S37', text: (p: Params) => `The event is ${p.status}: only a planned event can be recorded or cancelled.` },
 } satisfies Record<string, { rule: string; text: (p: Params) => string }>;
 
@@ -80,37 +87,50 @@ export function dealError(code: DealErrorCode, params: Params = {}, path?: strin
   return { code, rule: rule ?? entry.rule, message: entry.text(params), ...(path === undefined ? {} : { path }) };
 }
 
+type InputCode = 'invalid_event' | 'invalid_input' | 'invalid_topic_event';
+type Parsed<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: DealError };
+
+/** Longer than any list an event, a new deal or a stored audit event may hold. */
+const MAX_INPUT_ITEMS = 1_000;
+
 /**
- * Parses input with a zod schema; malformed input becomes a {@link DealError}
- * of the given code with the path and message of the first problem.
+ * The caller's input read once into plain data (see {@link plainCopy}), or
+ * a {@link DealError} of the given code naming where it is not plain data.
+ * Throws what the input's getters or proxy traps throw.
+ *
+ * @example
+ * const copy = copyInput(event, 'invalid_event');
+ * if (!copy.ok) return copy;
+ */
+export function copyInput(input: unknown, code: InputCode): Parsed<unknown> {
+  const copy = plainCopy(input, MAX_INPUT_ITEMS);
+  if (copy.ok) return { ok: true, data: copy.value };
+  const path = formatPath(copy.path);
+  return { ok: false, error: dealError(code, { path: path || '(root)', detail: `expected plain data such as parsed JSON, not ${copy.found}` }, path) };
+}
+
+/**
+ * Parses input with a zod schema after reading it once into plain data
+ * ({@link copyInput}); malformed input becomes a {@link DealError} of the
+ * given code with the path and message of the first problem; input whose
+ * getters or proxy traps throw becomes `unreadable_input`.
  *
  * @example
  * const parsed = parseInput(dealEventSchema, event, 'invalid_event');
  * if (!parsed.ok) return parsed;
  */
-export function parseInput<T>(
-  schema: z.ZodType<T>,
-  input: unknown,
-  code: 'invalid_event' | 'invalid_input',
-): { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: DealError } {
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown, code: InputCode): Parsed<T> {
   let parsed: ReturnType<typeof schema.safeParse>;
   try {
-    parsed = schema.safeParse(input, zodParseOptions('en'));
+    const copy = copyInput(input, code);
+    if (!copy.ok) return copy;
+    parsed = schema.safeParse(copy.data, zodParseOptions('en'));
   } catch (error) {
     // Only exotic input (a throwing getter or proxy) gets here; plain data never does.
-    return { ok: false, error: dealError(code, { path: '(root)', detail: `could not be read (${readableError(error)})` }, '') };
+    return { ok: false, error: dealError('unreadable_input', { detail: readableError(error) }) };
   }
   if (parsed.success) return { ok: true, data: parsed.data };
   const first = fromZodIssues(parsed.error.issues, 'en')[0];
   const path = first?.path ?? '';
   return { ok: false, error: dealError(code, { path: path || '(root)', detail: first?.message ?? 'malformed' }, path) };
-}
-
-/** The message of something thrown, read without trusting it (its own getters may throw). */
-export function readableError(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'unreadable';
-  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorSchema } from '../access/actor.js';
 import { idSchema } from '../definition/schema.js';
 import { MAX_TIME } from '../time/date.js';
 
@@ -6,13 +7,6 @@ const MAX_TEXT = 10_000;
 const textSchema = z.string().max(MAX_TEXT);
 const timeSchema = z.number().int().min(0).max(MAX_TIME).describe('Epoch milliseconds.');
 
-/** Who performs an event (S2, S4, S25): plain data from the host. */
-export const actorSchema = z.strictObject({
-  id: z.string().min(1).max(200),
-  roles: z.array(z.string().min(1).max(200)).max(100).readonly().optional(),
-  administrator: z.boolean().optional(),
-  crmAccess: z.enum(['none', 'read', 'full']).optional(),
-});
 
 const activityKindSchema = z.enum(['call', 'meeting', 'task']);
 const fieldValueSchema = z.union([z.string().max(MAX_TEXT), z.number(), z.boolean(), z.null()]);

@@ -4,7 +4,7 @@ import { idSchema } from '../definition/schema.js';
 import type { Deal } from './deal.js';
 import { dealDeadline, enterStage } from './deadlines.js';
 import { dealError, parseInput, type DealError } from './errors.js';
-import { actorSchema } from './events.js';
+import { actorSchema } from '../access/actor.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';

@@ -16,11 +16,13 @@
  */
 import { Immer, castDraft, current, isDraft, original, type Draft } from 'immer';
 import type { z } from 'zod';
-import { canEditTopic, type Actor } from '../access/permissions.js';
+import { readActor, type Actor } from '../access/actor.js';
+import { canEditTopic } from '../access/permissions.js';
 import { deepFreeze } from '../util/deep-freeze.js';
 import { formatPath, type Locale, type TopicIssue } from './issue.js';
 import { message } from './messages.js';
-import { safeParseTopic } from './parse.js';
+import { readParseOptions, safeParseTopic } from './parse.js';
+import { readableError } from '../util/readable-error.js';
 import {
   calendarSchema,
   deadlineChangeSchema,
@@ -287,12 +289,18 @@ function standardTopicProcess() {
  * if (created.ok) created.topic.stages.length; // 5
  */
 export function createTopic(actor: Actor, input: NewTopicInput, options: EditOptions = {}): EditResult {
-  const locale = options.locale ?? 'en';
+  const { locale } = readParseOptions(options);
   const refusal = permission(actor, locale);
   if (refusal !== undefined) return refusal;
   if (typeof input !== 'object' || input === null) return { ok: false, issues: [issue('invalid_edit', '', locale, { detail: 'expected an object' })] };
-  const process = input.kind === 'sales' ? standardTopicProcess() : {};
-  const parsed = safeParseTopic({ ...process, ...input, version: 1 }, { locale });
+  let copy: Record<string, unknown>;
+  try {
+    copy = { ...(input as unknown as Record<string, unknown>) };
+  } catch (error) {
+    return { ok: false, issues: [issue('invalid_edit', '', locale, { detail: readableError(error) })] };
+  }
+  const process = copy.kind === 'sales' ? standardTopicProcess() : {};
+  const parsed = safeParseTopic({ ...process, ...copy, version: 1 }, { locale });
   if (!parsed.ok) return parsed;
   return { ok: true, topic: deepFreeze(parsed.topic), warnings: parsed.warnings };
 }
@@ -326,15 +334,15 @@ export function editTopic<T extends TopicDefinition>(
   edit: TopicEdit | readonly TopicEdit[],
   options: EditOptions = {},
 ): EditResult<T> {
-  const locale = options.locale ?? 'en';
+  const { locale } = readParseOptions(options);
   const refusal = permission(actor, locale);
   if (refusal !== undefined) return refusal;
   if (typeof topic !== 'object' || topic === null) return { ok: false, issues: [issue('invalid_edit', '', locale, { detail: 'expected a topic' })] };
-  const edits: readonly TopicEdit[] = Array.isArray(edit) ? edit : [edit as TopicEdit];
-  if (edits.length === 0) return { ok: false, issues: [issue('invalid_edit', '', locale, { detail: 'no edit to apply' })] };
   const issues: TopicIssue[] = [];
   let produced: T;
   try {
+    const edits: readonly TopicEdit[] = Array.isArray(edit) ? [...(edit as readonly TopicEdit[])] : [edit as TopicEdit];
+    if (edits.length === 0) return { ok: false, issues: [issue('invalid_edit', '', locale, { detail: 'no edit to apply' })] };
     produced = immer.produce(topic, (draft: Draft<TopicDefinition>) => {
       for (const [index, one] of edits.entries()) {
         applyEdit(draft, one, { issues, locale, prefix: edits.length === 1 ? [] : [index] });
@@ -343,8 +351,8 @@ export function editTopic<T extends TopicDefinition>(
       draft.version = topic.version + 1;
     }) as T;
   } catch (error) {
-    // Only a malformed edit or topic (wrong types from untyped callers) gets here.
-    return { ok: false, issues: [issue('invalid_edit', '', locale, { detail: error instanceof Error ? error.message : String(error) })] };
+    // Only a malformed edit or topic (wrong types, throwing getters or proxies from untyped callers) gets here.
+    return { ok: false, issues: [issue('invalid_edit', '', locale, { detail: readableError(error) })] };
   }
   if (issues.length > 0) return { ok: false, issues };
   const parsed = safeParseTopic(produced, { locale });
@@ -382,8 +390,12 @@ function applyEdit(draft: Draft<TopicDefinition>, edit: TopicEdit, ctx: Context)
           report(ctx, issue('invalid_edit', at(ctx, 'parameters'), ctx.locale, { detail: 'expected an object of changes' }));
           return;
         }
-        const changes = objectOrEmpty(edit.parameters);
-        const afterClose = 'afterClose' in changes ? { ...plain(topic.parameters.afterClose), ...objectOrEmpty(changes.afterClose) } : undefined;
+        const changes = definedOnly(edit.parameters);
+        if ('afterClose' in changes && !isObject(changes.afterClose)) {
+          report(ctx, issue('invalid_edit', at(ctx, 'parameters', 'afterClose'), ctx.locale, { detail: 'expected an object of changes' }));
+          return;
+        }
+        const afterClose = 'afterClose' in changes ? { ...plain(topic.parameters.afterClose), ...definedOnly(changes.afterClose) } : undefined;
         const merged = { ...plain(topic.parameters), ...changes, ...(afterClose === undefined ? {} : { afterClose }) };
         const parsed = parseItem(parametersSchema, merged, ['parameters'], ctx);
         if (parsed !== undefined) topic.parameters = castDraft(reuse(base(topic.parameters), parsed) as typeof parsed);
@@ -657,6 +669,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The own entries of a change object whose value is not `undefined`: an absent value changes nothing. */
+function definedOnly(value: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, field]) => field !== undefined));
+}
+
 function objectOrEmpty<T>(value: T | undefined): Partial<T> & Record<string, unknown> {
   return (typeof value === 'object' && value !== null ? value : {}) as Partial<T> & Record<string, unknown>;
 }
@@ -680,11 +697,11 @@ function reuse(previous: unknown, next: unknown): unknown {
   return same ? previous : Object.fromEntries(entries);
 }
 
+/** Why an actor may not edit topics (S2): not a valid actor at all, or one without the right. */
 function permission(actor: Actor, locale: Locale): { ok: false; issues: TopicIssue[] } | undefined {
-  const valid = typeof actor === 'object' && actor !== null;
-  if (valid && canEditTopic(actor)) return undefined;
-  const id = valid && typeof actor.id === 'string' ? actor.id : '(unknown)';
-  return { ok: false, issues: [issue('not_permitted', '', locale, { actor: id })] };
+  const valid = readActor(actor);
+  if (valid === undefined) return { ok: false, issues: [issue('invalid_actor', 'actor', locale)] };
+  return canEditTopic(valid) ? undefined : { ok: false, issues: [issue('not_permitted', '', locale, { actor: valid.id })] };
 }
 
 function report(ctx: Context, found: TopicIssue): void {
@@ -700,6 +717,7 @@ type Params = Readonly<Record<string, string | number>>;
 
 const RULES: Readonly<Record<string, string>> = {
   not_permitted: 'S2',
+  invalid_actor: 'S2',
   wrong_topic_kind: 'S23',
   stage_in_use: 'S9',
   kind_in_use: 'S27',

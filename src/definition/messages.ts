@@ -138,6 +138,10 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: (p) => `User ${p.actor} may not edit topics: it takes the system administrator, the "director" role or full access to the Clients/CRM zone.`,
     ru: (p) => `Пользователь ${p.actor} не может редактировать темы: это могут системный администратор, роль «Директор» или полный доступ к зоне «Клиенты/CRM».`,
   },
+  invalid_actor: {
+    en: () => 'The actor is not valid: expected a plain object with its own "id" (text), and optionally "roles" (a list of texts), "administrator" (true or false) and "crmAccess" ("none", "read" or "full"), nothing else.',
+    ru: () => 'Неверно задан пользователь: ожидался простой объект со своим полем «id» (текст) и, по желанию, «roles» (список текстов), «administrator» (true или false) и «crmAccess» («none», «read» или «full»), без других полей.',
+  },
   wrong_topic_kind: {
     en: (p) => `"${p.op}" needs a ${p.expected} topic; this is a ${p.kind} topic.`,
     ru: (p) => `Для «${p.op}» нужна тема типа ${p.expected}; эта тема имеет тип ${p.kind}.`,

@@ -56,7 +56,7 @@ export function parseTopic(input: unknown, options: ParseOptions = {}): TopicDef
 }
 
 /** Options read once and defensively: `null`, a non-object or a throwing getter means the defaults. */
-function readParseOptions(options: ParseOptions | null | undefined): { locale: Locale; lint: boolean | undefined } {
+export function readParseOptions(options: ParseOptions | null | undefined): { locale: Locale; lint: boolean | undefined } {
   try {
     const locale: unknown = options?.locale;
     const lint: unknown = options?.lint;

@@ -1,5 +1,6 @@
 import { enqueueActions, setup, type EventObject, type StateMachine } from 'xstate';
 import type { CompiledEventTopic } from '../compile/compiled-topic.js';
+import { guardDecision } from '../util/guard-decision.js';
 import { cancelEvent, recordEvent, type CancelEventInput, type RecordEventInput, type TopicEvent, type TopicEventResult } from './topic-event.js';
 
 /** The events of an audit or service event's machine. */
@@ -34,16 +35,17 @@ export type TopicEventMachine = StateMachine<
  * actor.send({ type: 'record', actor: { id: 'u-1' }, at: Date.now(), answer: 'yes', kindId: 'ok', comment: 'Fine' });
  */
 export function buildTopicEventMachine(topic: CompiledEventTopic): TopicEventMachine {
-  const decide = (event: TopicEvent, message: TopicEventMachineEvent): TopicEventResult => {
+  // The action commits its guard's decision; each send is decided afresh from the message's content.
+  const { decide, decided } = guardDecision((event: TopicEvent, message: TopicEventMachineEvent): TopicEventResult => {
     const { type, ...input } = message;
     return type === 'record' ? recordEvent(topic, event, input as RecordEventInput) : cancelEvent(topic, event, input as CancelEventInput);
-  };
+  });
   const logic = setup({
     types: {} as { context: { event: TopicEvent }; events: TopicEventMachineEvent; input: { readonly event: TopicEvent } },
     guards: { accepted: ({ context, event }) => decide(context.event, event).ok },
     actions: {
       commit: enqueueActions(({ context, event, enqueue }) => {
-        const result = decide(context.event, event);
+        const result = decided(context.event, event);
         if (result.ok) enqueue.assign({ event: result.event });
       }),
     },

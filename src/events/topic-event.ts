@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
 import { idSchema } from '../definition/schema.js';
-import { dealError, parseInput, type DealError } from '../deal/errors.js';
-import { actorSchema } from '../deal/events.js';
+import { isCompiledTopic } from '../compile/compiled-brand.js';
+import { dealError, parseInput, readableError, type DealError } from '../deal/errors.js';
+import { actorSchema } from '../access/actor.js';
 import { MAX_TIME } from '../time/date.js';
 
 /** Where an audit or service event is: planned, then recorded or cancelled (S37, S38). */
@@ -19,6 +20,8 @@ export interface TopicEvent {
   readonly clientId: string;
   readonly authorId: string;
   readonly status: TopicEventStatus;
+  /** When the event was planned: it cannot be recorded or cancelled before. */
+  readonly plannedAt: number;
   readonly plannedFor: number;
   /** The audit's answer (S37); absent for service events. */
   readonly answer?: 'yes' | 'no';
@@ -40,6 +43,25 @@ const recordSchema = z.strictObject({
 });
 const cancelSchema = z.strictObject({ actor: actorSchema, at: time, reason: z.string().max(10_000).optional() });
 
+const userId = z.string().min(1).max(200);
+/** A stored event as {@link planEvent} and the others return it: checked before every change. */
+const storedEventSchema = z.strictObject({
+  id: userId,
+  topicId: idSchema,
+  topicVersion: z.number().int().min(1),
+  clientId: userId,
+  authorId: userId,
+  status: z.enum(['planned', 'recorded', 'cancelled']),
+  plannedAt: time,
+  plannedFor: time,
+  answer: z.enum(['yes', 'no']).optional(),
+  kindId: idSchema.optional(),
+  comment: z.string().max(10_000).optional(),
+  closedAt: time.optional(),
+  closedBy: userId.optional(),
+  revision: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+
 /** What planning an event needs. */
 export type PlanEventInput = z.input<typeof planSchema>;
 /** What recording an event needs: for audits, the Yes/No answer, the kind and its comment (S37). */
@@ -52,6 +74,15 @@ export type TopicEventResult = { readonly ok: true; readonly event: TopicEvent }
 
 const fail = (error: DealError): TopicEventResult => ({ ok: false, error });
 
+/** Runs one of the functions below on a compiled topic, turning a throwing getter or proxy trap into a typed error. */
+function guarded(topic: CompiledTopic, run: () => TopicEventResult): TopicEventResult {
+  if (!isCompiledTopic(topic)) return fail(dealError('invalid_topic', {}, 'topic'));
+  try {
+    return run();
+  } catch (error) {
+    return fail(dealError('unreadable_input', { detail: readableError(error) }));
+  }
+}
 
 /**
  * Plans an event on an audit or service topic (S37, S38).
@@ -60,12 +91,15 @@ const fail = (error: DealError): TopicEventResult => ({ ok: false, error });
  * const planned = planEvent(auditTopic, { id: 'e-1', clientId: 'c-1', actor: { id: 'u-1' }, at: now, plannedFor: now + 3_600_000 });
  */
 export function planEvent(topic: CompiledTopic, input: PlanEventInput): TopicEventResult {
-  if (topic.kind === 'sales') return fail(dealError('not_an_event_topic', { id: topic.id }));
-  const parsed = parseInput(planSchema, input, 'invalid_event');
-  if (!parsed.ok) return parsed;
-  const { id, clientId, actor, at, plannedFor } = parsed.data;
-  if (plannedFor < at) return fail(dealError('activity_in_past', { plannedFor, at }, 'plannedFor'));
-  return { ok: true, event: { id, topicId: topic.id, topicVersion: topic.version, clientId, authorId: actor.id, status: 'planned', plannedFor, revision: 1 } };
+  return guarded(topic, () => {
+    if (topic.kind === 'sales') return fail(dealError('not_an_event_topic', { id: topic.id }));
+    const parsed = parseInput(planSchema, input, 'invalid_event');
+    if (!parsed.ok) return parsed;
+    const { id, clientId, actor, at, plannedFor } = parsed.data;
+    if (plannedFor < at) return fail(dealError('activity_in_past', { plannedFor, at }, 'plannedFor'));
+    const event: TopicEvent = { id, topicId: topic.id, topicVersion: topic.version, clientId, authorId: actor.id, status: 'planned', plannedAt: at, plannedFor, revision: 1 };
+    return { ok: true, event };
+  });
 }
 
 /**
@@ -77,11 +111,18 @@ export function planEvent(topic: CompiledTopic, input: PlanEventInput): TopicEve
  * recordEvent(auditTopic, planned, { actor: { id: 'u-1' }, at: now, answer: 'no', kindId: 'no-stock', comment: 'Shelf empty' });
  */
 export function recordEvent(topic: CompiledTopic, event: TopicEvent, input: RecordEventInput): TopicEventResult {
-  const checked = checkEvent(topic, event);
-  if (checked !== undefined) return fail(checked);
-  const parsed = parseInput(recordSchema, input, 'invalid_event');
-  if (!parsed.ok) return parsed;
-  const { actor, at, answer, kindId, comment } = parsed.data;
+  return guarded(topic, () => {
+    const planned = plannedEvent(topic, event);
+    if (!planned.ok) return planned;
+    const parsed = parseInput(recordSchema, input, 'invalid_event');
+    if (!parsed.ok) return parsed;
+    const early = beforePlanned(planned.event, parsed.data.at);
+    return early ?? record(topic, planned.event, parsed.data);
+  });
+}
+
+function record(topic: CompiledTopic, event: TopicEvent, input: z.output<typeof recordSchema>): TopicEventResult {
+  const { actor, at, answer, kindId, comment } = input;
   const details: { answer?: 'yes' | 'no'; kindId?: string; comment?: string } = comment === undefined ? {} : { comment };
   if (topic.kind === 'audit') {
     if (answer === undefined) return fail(dealError('answer_required', {}, 'answer'));
@@ -108,20 +149,31 @@ export function recordEvent(topic: CompiledTopic, event: TopicEvent, input: Reco
  * cancelEvent(serviceTopic, planned, { actor: { id: 'u-1' }, at: now, reason: 'Client asked' });
  */
 export function cancelEvent(topic: CompiledTopic, event: TopicEvent, input: CancelEventInput): TopicEventResult {
-  const checked = checkEvent(topic, event);
-  if (checked !== undefined) return fail(checked);
-  const parsed = parseInput(cancelSchema, input, 'invalid_event');
-  if (!parsed.ok) return parsed;
-  const { actor, at, reason } = parsed.data;
-  return { ok: true, event: { ...event, status: 'cancelled', ...(reason === undefined ? {} : { comment: reason }), closedAt: at, closedBy: actor.id, revision: event.revision + 1 } };
+  return guarded(topic, () => {
+    const planned = plannedEvent(topic, event);
+    if (!planned.ok) return planned;
+    const parsed = parseInput(cancelSchema, input, 'invalid_event');
+    if (!parsed.ok) return parsed;
+    const { actor, at, reason } = parsed.data;
+    const closed: TopicEvent = { ...planned.event, status: 'cancelled', ...(reason === undefined ? {} : { comment: reason }), closedAt: at, closedBy: actor.id, revision: planned.event.revision + 1 };
+    return beforePlanned(planned.event, at) ?? { ok: true, event: closed };
+  });
 }
 
-function checkEvent(topic: CompiledTopic, event: TopicEvent): DealError | undefined {
-  if (topic.kind === 'sales') return dealError('not_an_event_topic', { id: topic.id });
-  if (typeof event !== 'object' || event === null || typeof event.revision !== 'number') return dealError('invalid_deal', { path: '(event)', detail: 'expected a planned event' });
-  if (event.topicId !== topic.id || event.topicVersion !== topic.version) {
-    return dealError('topic_mismatch', { deal: `${String(event.topicId)}@${String(event.topicVersion)}`, topic: `${topic.id}@${topic.version}` }, 'topicId');
+/** The stored event, checked in full and copied, if it is a planned event of this topic. */
+function plannedEvent(topic: CompiledTopic, event: TopicEvent): TopicEventResult {
+  if (topic.kind === 'sales') return fail(dealError('not_an_event_topic', { id: topic.id }));
+  const parsed = parseInput(storedEventSchema, event, 'invalid_topic_event');
+  if (!parsed.ok) return parsed;
+  const stored = parsed.data;
+  if (stored.topicId !== topic.id || stored.topicVersion !== topic.version) {
+    return fail(dealError('topic_mismatch', { deal: `${stored.topicId}@${stored.topicVersion}`, topic: `${topic.id}@${topic.version}` }, 'topicId'));
   }
-  if (event.status !== 'planned') return dealError('event_not_planned', { status: String(event.status) }, 'status');
-  return undefined;
+  if (stored.status !== 'planned') return fail(dealError('event_not_planned', { status: stored.status }, 'status'));
+  return { ok: true, event: stored };
+}
+
+/** An event cannot be recorded or cancelled before it was planned. */
+function beforePlanned(event: TopicEvent, at: number): TopicEventResult | undefined {
+  return at < event.plannedAt ? fail(dealError('event_before_planned', { at, plannedAt: event.plannedAt }, 'at')) : undefined;
 }

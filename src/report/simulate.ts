@@ -48,7 +48,7 @@
  *
  * @module
  */
-import type { Actor } from '../access/permissions.js';
+import type { Actor } from '../access/actor.js';
 import type { CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import { outcomeEvent, sampleFields } from '../compile/paths.js';
 import { applyEvent } from '../deal/apply.js';

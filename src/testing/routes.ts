@@ -1,4 +1,4 @@
-import type { Actor } from '../access/permissions.js';
+import type { Actor } from '../access/actor.js';
 import { compileTopic } from '../compile/compile.js';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
 import { topicPaths } from '../compile/paths.js';

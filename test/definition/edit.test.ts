@@ -72,8 +72,8 @@ describe('editing topics (immer)', () => {
     }
 
     it('a missing or malformed actor is refused, not thrown at', () => {
-      expect(codes(refused(editTopic(standardTopic, null as never, everyOperation[0] as TopicEdit)))).toEqual(['not_permitted@']);
-      expect(codes(refused(createTopic(undefined as never, { kind: 'service', id: 's', name: 'S' })))).toEqual(['not_permitted@']);
+      expect(codes(refused(editTopic(standardTopic, null as never, everyOperation[0] as TopicEdit)))).toEqual(['invalid_actor@actor']);
+      expect(codes(refused(createTopic(undefined as never, { kind: 'service', id: 's', name: 'S' })))).toEqual(['invalid_actor@actor']);
     });
   });
 
