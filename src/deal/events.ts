@@ -1,21 +1,23 @@
 import { z } from 'zod';
 import { idSchema } from '../definition/schema.js';
+import { labelSchema, textSchema as textOf } from '../definition/text.js';
 import { MAX_TIME } from '../time/date.js';
 
 const MAX_TEXT = 10_000;
-const textSchema = z.string().max(MAX_TEXT);
+/** Free texts and labels follow the text rules (src/definition/text.ts): storable in PostgreSQL jsonb; labels also not blank, no bidirectional controls. */
+const textSchema = textOf(MAX_TEXT);
 const timeSchema = z.number().int().min(0).max(MAX_TIME).describe('Epoch milliseconds.');
 
 /** Who performs an event (S2, S4, S25): plain data from the host. */
 export const actorSchema = z.strictObject({
-  id: z.string().min(1).max(200),
-  roles: z.array(z.string().min(1).max(200)).max(100).readonly().optional(),
+  id: labelSchema(200),
+  roles: z.array(labelSchema(200)).max(100).readonly().optional(),
   administrator: z.boolean().optional(),
   crmAccess: z.enum(['none', 'read', 'full']).optional(),
 });
 
 const activityKindSchema = z.enum(['call', 'meeting', 'task']);
-const fieldValueSchema = z.union([z.string().max(MAX_TEXT), z.number(), z.boolean(), z.null()]);
+const fieldValueSchema = z.union([textSchema, z.number(), z.boolean(), z.null()]);
 const fieldValuesSchema = z.record(idSchema, fieldValueSchema);
 const plannedActivitySchema = z.strictObject({ activityId: idSchema, kind: activityKindSchema, plannedFor: timeSchema });
 
