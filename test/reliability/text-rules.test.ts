@@ -41,7 +41,7 @@ function opened(): Deal {
 }
 
 const at = T0 + HOUR;
-const event = (body: Record<string, unknown>): DealEvent => ({ at, actor: manager, ...body }) as DealEvent;
+const event = (body: Record<string, unknown>): DealEvent => ({ at, actor: manager, ...body }) as unknown as DealEvent;
 
 describe('events', () => {
   const rows: readonly (readonly [string, DealEvent, string, RegExp])[] = [
@@ -127,7 +127,7 @@ describe('stored deals', () => {
       { type: 'recordOutcome', outcomeId: 'next', comment: 'c' },
       { type: 'recordOutcome', outcomeId: 'won', comment: 'w' },
     ]) {
-      const result = applyEvent(notes, deal, event({ ...body, at: deal.history.at(-1)!.at + HOUR }));
+      const result = applyEvent(notes, deal, event({ ...body, at: (deal.history.at(-1)?.at ?? T0) + HOUR }));
       if (!result.ok) throw new Error(result.error.message);
       deal = result.deal;
     }
