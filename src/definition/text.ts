@@ -25,9 +25,10 @@ import { z } from 'zod';
  * - **Length as people see it** (names, text field values with `maxLength`):
  *   grapheme clusters after NFC normalisation, so 'é' written as e + U+0301
  *   and a family emoji 👨‍👩‍👧 are one character each. A text within the limit
- *   in UTF-16 code units always fits (cheap check first); one over four times
- *   the limit in code units never does, so a flood of combining marks cannot
- *   pass. Free texts (comments, instructions) and labels (host ids, roles)
+ *   in UTF-16 code units always fits (cheap check first); one over four code
+ *   units per allowed character plus 16 never does, so a flood of combining
+ *   marks cannot pass (the 16 let one long emoji sequence, such as a family
+ *   with skin tones of 19 code units, fit even a limit of 1). Free texts (comments, instructions) and labels (host ids, roles)
  *   keep their limit in UTF-16 code units: there it is a storage bound.
  *
  * Pure; imports nothing but zod.
@@ -41,8 +42,10 @@ const UNSTORABLE = /[\0\uD800-\uDFFF]/u;
 const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 /** Bidirectional embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
-/** How many UTF-16 code units per allowed character a text may use at most. */
+/** How many UTF-16 code units per allowed character a text may use at most, plus {@link UNITS_SLACK}. */
 const UNITS_PER_CHARACTER = 4;
+/** Room for one long emoji sequence whatever the limit: the longest emoji ZWJ sequences take 15 to 19 code units. */
+const UNITS_SLACK = 16;
 
 let graphemes: Intl.Segmenter | undefined;
 
@@ -122,17 +125,17 @@ export function graphemeLength(text: string): number {
 /**
  * Whether a text fits a limit of `max` characters as people see them: at
  * most `max` UTF-16 code units always fits (no segmenter needed), more than
- * `4 × max` never does, and in between at most `max` grapheme clusters after
- * NFC normalisation fit.
+ * `4 × max + 16` never does, and in between at most `max` grapheme clusters
+ * after NFC normalisation fit.
  *
  * @example
  * fitsLength('👨‍👩‍👧', 1); // true: one character, 8 code units
  * fitsLength('ab', 1); // false
- * fitsLength('e' + '\u0301'.repeat(10), 1); // false: over 4 code units per character
+ * fitsLength('e' + '\u0301'.repeat(30), 1); // false: 31 code units, over 4 × 1 + 16
  */
 export function fitsLength(text: string, max: number): boolean {
   if (text.length <= max) return true;
-  if (text.length > max * UNITS_PER_CHARACTER) return false;
+  if (text.length > max * UNITS_PER_CHARACTER + UNITS_SLACK) return false;
   return graphemeLength(text) <= max;
 }
 
@@ -225,7 +228,7 @@ export function textSchema(max: number) {
  * const name = nameSchema(200);
  * name.parse('  Оплата '); // 'Оплата'
  * name.safeParse('\u200B').success; // false: blank_name
- * name.safeParse('👨‍👩‍👧'.repeat(200)).success; // true: 200 characters
+ * name.safeParse('e\u0301'.repeat(200)).success; // true: 200 characters (400 code units)
  */
 export function nameSchema(max: number) {
   return z
