@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { safeParseTopic, type TopicIssue } from '../../src/index.js';
 import {
@@ -35,6 +36,19 @@ describe('the rule functions', () => {
     expect(['', 'ok', 'Оплата', '😀', FAMILY, '\uFFFE\uFFFF', '\u0001'].map(isStorableText)).toEqual([true, true, true, true, true, true, true]);
     expect(['\u0000', 'a\u0000', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', 'x\uD83D', '\uDE00\uD83D', '😀\uDE00'].map(isStorableText)).toEqual(Array(9).fill(false));
     expect([unstorableAt('ok'), unstorableAt('ab\u0000'), unstorableAt('😀\uDE00'), unstorableAt('\uD83D')]).toEqual([-1, 2, 2, 0]);
+  });
+
+  it('agree with each other on storability, for strings of arbitrary code units', () => {
+    const unit = fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0, 0xd83d, 0xde00, 0xdbff, 0xdc00)).map((code) => String.fromCharCode(code));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 8 }), (text) => {
+        const at = unstorableAt(text);
+        expect(isStorableText(text)).toBe(at === -1);
+        const code = text.charCodeAt(at);
+        if (at >= 0) expect(code === 0 || (code >= 0xd800 && code <= 0xdfff)).toBe(true);
+      }),
+      { numRuns: 5000, seed: 5 },
+    );
   });
 
   it('call a name blank when only whitespace and invisible characters are left', () => {
