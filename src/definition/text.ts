@@ -49,6 +49,12 @@ const UNITS_SLACK = 16;
 
 let graphemes: Intl.Segmenter | undefined;
 
+/** `String.prototype.isWellFormed` (Node 20+, about three times faster than the regular expression), typed here since the library targets ES2023. */
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const isWellFormed: (text: string) => boolean =
+  typeof nativeWellFormed === 'function' ? (text) => nativeWellFormed.call(text) : (text) => !LONE_SURROGATE.test(text);
+
 /**
  * The position (UTF-16 index) of the first code unit PostgreSQL `jsonb`
  * cannot store, U+0000 or a lone surrogate, or `-1` when there is none.
@@ -74,12 +80,6 @@ export function unstorableAt(text: string): number {
 export function isStorableText(text: string): boolean {
   return text.indexOf('\0') === -1 && isWellFormed(text);
 }
-
-/** `String.prototype.isWellFormed` (Node 20+, about three times faster than the regular expression), typed here since the library targets ES2023. */
-const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-const isWellFormed: (text: string) => boolean =
-  typeof nativeWellFormed === 'function' ? (text) => nativeWellFormed.call(text) : (text) => !LONE_SURROGATE.test(text);
 
 /**
  * Whether a name shows nothing: empty once whitespace, control, format and
