@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { labelSchema } from '../definition/text.js';
 import { plainCopy } from '../util/plain-copy.js';
 
 /**
@@ -38,8 +39,8 @@ export const MAX_ROLES = 100;
  * actorSchema.safeParse({ id: 'u-1', roles: 'director' }).success;   // false
  */
 export const actorSchema = z.strictObject({
-  id: z.string().min(1).max(200),
-  roles: z.array(z.string().min(1).max(200)).max(MAX_ROLES).readonly().optional(),
+  id: labelSchema(200),
+  roles: z.array(labelSchema(200)).max(MAX_ROLES).readonly().optional(),
   administrator: z.boolean().optional(),
   crmAccess: z.enum(['none', 'read', 'full']).optional(),
 });

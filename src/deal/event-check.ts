@@ -2,6 +2,7 @@ import { isId } from '../definition/id.js';
 import { isPlainObject } from '../util/plain-object.js';
 import type { DealEvent } from './events.js';
 import { MAX_TIME } from '../time/date.js';
+import { isLabel, isStorableText } from '../definition/text.js';
 
 /*
  * A fast check of the well-formed events that make up nearly all traffic.
@@ -13,8 +14,9 @@ import { MAX_TIME } from '../time/date.js';
 
 type Check = (value: unknown) => boolean;
 
-const isText: Check = (value) => typeof value === 'string' && value.length <= 10_000;
-const isName: Check = (value) => typeof value === 'string' && value.length >= 1 && value.length <= 200;
+// The text rules of src/definition/text.ts, as the schema applies them: free texts storable, labels (actor id, roles) also not blank and without bidi controls.
+const isText: Check = (value) => typeof value === 'string' && value.length <= 10_000 && isStorableText(value);
+const isName: Check = (value) => typeof value === 'string' && isLabel(value, 200);
 const isTime: Check = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TIME;
 const isActivityKind: Check = (value) => value === 'call' || value === 'meeting' || value === 'task';
 

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { actorSchema } from '../access/actor.js';
 import { idSchema } from '../definition/schema.js';
+import { textSchema as textOf } from '../definition/text.js';
 import { MAX_TIME } from '../time/date.js';
 
 const MAX_TEXT = 10_000;
-const textSchema = z.string().max(MAX_TEXT);
+/** Free texts follow the text rules of src/definition/text.ts (storable in PostgreSQL jsonb); the actor's labels are checked in src/access/actor.ts. */
+const textSchema = textOf(MAX_TEXT);
 const timeSchema = z.number().int().min(0).max(MAX_TIME).describe('Epoch milliseconds.');
 
-
 const activityKindSchema = z.enum(['call', 'meeting', 'task']);
-const fieldValueSchema = z.union([z.string().max(MAX_TEXT), z.number(), z.boolean(), z.null()]);
+const fieldValueSchema = z.union([textSchema, z.number(), z.boolean(), z.null()]);
 const fieldValuesSchema = z.record(idSchema, fieldValueSchema);
 const plannedActivitySchema = z.strictObject({ activityId: idSchema, kind: activityKindSchema, plannedFor: timeSchema });
 

@@ -1,6 +1,7 @@
 import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
 import type { FieldDefinition } from '../definition/schema.js';
 import { isCalendarDate } from '../time/date.js';
+import { fitsLength } from '../definition/text.js';
 import type { FieldValue } from './deal.js';
 import { dealError, type DealError } from './errors.js';
 
@@ -37,7 +38,8 @@ function expectation(field: FieldDefinition, value: FieldValue): string | undefi
   switch (field.type) {
     case 'text':
       if (typeof value !== 'string') return 'text';
-      return field.maxLength !== undefined && value.length > field.maxLength ? `text of at most ${field.maxLength} characters` : undefined;
+      // Characters as people see them (grapheme clusters after NFC), at most 4 UTF-16 code units each; see fitsLength.
+      return field.maxLength !== undefined && !fitsLength(value, field.maxLength) ? `text of at most ${field.maxLength} characters` : undefined;
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) return 'a finite number';
       if (field.min !== undefined && value < field.min) return `a number of at least ${field.min}`;

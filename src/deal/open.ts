@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
 import { idSchema } from '../definition/schema.js';
+import { labelSchema, textSchema } from '../definition/text.js';
 import type { Deal } from './deal.js';
 import { dealDeadline, enterStage } from './deadlines.js';
 import { dealError, parseInput, type DealError } from './errors.js';
@@ -11,13 +12,13 @@ import { mergeFields, missingFields } from './fields.js';
 import { MAX_TIME } from '../time/date.js';
 
 const openDealInputSchema = z.strictObject({
-  id: z.string().min(1).max(200),
-  clientId: z.string().min(1).max(200),
-  ownerId: z.string().min(1).max(200),
+  id: labelSchema(200),
+  clientId: labelSchema(200),
+  ownerId: labelSchema(200),
   at: z.number().int().min(0).max(MAX_TIME),
   actor: actorSchema.optional(),
   amount: z.number().finite().min(0).nullable().optional(),
-  fields: z.record(idSchema, z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()])).optional(),
+  fields: z.record(idSchema, z.union([textSchema(10_000), z.number(), z.boolean(), z.null()])).optional(),
 });
 
 /** What a new deal needs: its id, the client, the owner and when it opens (epoch ms). */

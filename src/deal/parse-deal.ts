@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import { idSchema } from '../definition/schema.js';
+import { labelSchema, textSchema } from '../definition/text.js';
 import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import type { Deal } from './deal.js';
 import { dealDeadline, idleDeadline, stageDeadline } from './deadlines.js';
@@ -23,11 +24,12 @@ const MAX_RETIRED = 1000;
 const time = z.number().int().min(0).max(MAX_TIME);
 /** Deadlines lie after event times by up to the longest limit, counted in working days. */
 const deadline = z.number().int().min(0).nullable();
-const userId = z.string().min(1).max(200);
-const text = z.string().max(MAX_TEXT);
+// The text rules of src/definition/text.ts: every string storable in PostgreSQL jsonb; ids of the host's users, deals and clients also not blank, no bidi controls.
+const userId = labelSchema(200);
+const text = textSchema(MAX_TEXT);
 const status = z.enum(['open', 'finished', 'closed']);
 const result = z.enum(['positive', 'negative']);
-const fieldValue = z.union([z.string().max(MAX_TEXT), z.number().finite(), z.boolean()]);
+const fieldValue = z.union([text, z.number().finite(), z.boolean()]);
 
 const historyEntrySchema = z.strictObject({
   type: z.enum([
@@ -45,7 +47,7 @@ const historyEntrySchema = z.strictObject({
     'moveToStage',
   ]),
   at: time,
-  by: z.string().max(MAX_TEXT),
+  by: text,
   // Stages of earlier versions of the topic may appear here, so only the id shape is checked.
   from: idSchema,
   to: idSchema,
@@ -78,12 +80,12 @@ const historyEntrySchema = z.strictObject({
  */
 export const dealSchema = z.strictObject({
   id: userId,
-  topicId: z.string().max(200),
+  topicId: textSchema(200),
   topicVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   clientId: userId,
   ownerId: userId,
   status,
-  stageId: z.string().max(200),
+  stageId: textSchema(200),
   negotiationsOngoing: z.boolean(),
   openedAt: time,
   stageEnteredAt: time,

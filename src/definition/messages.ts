@@ -33,6 +33,19 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: () => 'Expected an IANA time zone name such as "Europe/Moscow".',
     ru: () => 'Ожидалось имя часового пояса IANA, например «Europe/Moscow».',
   },
+  // Text rules (text.ts), for every string of topics, events and deals.
+  unstorable_text: {
+    en: (p) => `The text cannot be stored: it contains ${p.char} at position ${p.index}, which PostgreSQL jsonb refuses (U+0000 and unpaired UTF-16 surrogates are not allowed).`,
+    ru: (p) => `Текст нельзя сохранить: в нём ${p.char} в позиции ${p.index}, а PostgreSQL jsonb такое не принимает (U+0000 и непарные суррогаты UTF-16 не допускаются).`,
+  },
+  blank_name: {
+    en: () => 'The name is blank: nothing is left once spaces and invisible characters (such as zero-width spaces or soft hyphens) are removed.',
+    ru: () => 'Имя пустое: после удаления пробелов и невидимых символов (например, пробелов нулевой ширины или мягких переносов) ничего не остаётся.',
+  },
+  bidi_control: {
+    en: (p) => `The name contains the bidirectional control ${p.char} at position ${p.index}: embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) can make it display as another name.`,
+    ru: (p) => `Имя содержит управляющий символ направления текста ${p.char} в позиции ${p.index}: встраивания, переопределения и изоляты (U+202A–U+202E, U+2066–U+2069) позволяют показать его как другое имя.`,
+  },
   invalid_kind: {
     en: () => 'Expected the topic kind: "sales", "audit" or "service" (S23).',
     ru: () => 'Ожидался тип темы: «sales», «audit» или «service» (S23).',

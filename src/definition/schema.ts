@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { isCalendarDate } from '../time/date.js';
 import { ID_PATTERN } from './id.js';
 import { ISO_DURATION, parseDuration } from '../time/duration.js';
+import { isKnownTimeZone } from '../time/zone-offset.js';
+import { labelSchema, nameSchema as nameOf, textSchema as textOf } from './text.js';
 
 /*
  * The topic definition format. Each part cites the rule of the source
@@ -51,8 +53,15 @@ export const idSchema = patterned(
   'A stable ASCII identifier: starts with a letter or digit; letters, digits, "_" or "-" (at most 64).',
 );
 
-const nameSchema = z.string().trim().min(1).max(MAX_NAME).describe('The name people see.');
-const textSchema = z.string().max(MAX_TEXT);
+/*
+ * Every string follows the text rules of text.ts: storable in PostgreSQL jsonb
+ * everywhere; names also not blank, without bidirectional controls, and
+ * limited in characters as people see them (grapheme clusters).
+ */
+const nameSchema = nameOf(MAX_NAME).describe('The name people see.');
+const textSchema = textOf(MAX_TEXT);
+/** A host's reference (template id, path or URL; script): storable, not blank, no bidirectional controls. */
+const referenceSchema = labelSchema(2000);
 
 /** An ISO 8601 duration in weeks, days, hours, minutes or seconds (`P2D`, `PT4H`, `P1W`). */
 export const durationSchema = z
@@ -70,7 +79,6 @@ const dateSchema = z
   .refine(isCalendarDate, customIssue('invalid_date'))
   .meta({ pattern: DATE_PATTERN.source, description: 'A calendar date, YYYY-MM-DD.' });
 
-
 const timeOfDaySchema = patterned(
   /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/,
   'invalid_time',
@@ -80,17 +88,8 @@ const timeOfDaySchema = patterned(
 const timeZoneSchema = z
   .string()
   .max(64)
-  .refine((zone) => isTimeZone(zone), customIssue('invalid_time_zone'))
+  .refine((zone) => isKnownTimeZone(zone), customIssue('invalid_time_zone'))
   .describe('An IANA time zone name such as "Europe/Moscow".');
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Outcome kinds (S27, S37): reasons such as "refused: too expensive". */
 export const outcomeKindSchema = z
@@ -189,15 +188,15 @@ export const documentSchema = z
   .strictObject({
     id: idSchema,
     name: nameSchema,
-    template: z.string().min(1).max(2000).describe('The host\'s reference to the template (id, path or URL).'),
+    template: referenceSchema.describe('The host\'s reference to the template (id, path or URL).'),
     stages: z.array(idSchema).max(MAX_ITEMS).optional().describe('Stages where the template is suggested; everywhere when absent.'),
   })
   .describe('A print form or online document template (S28).');
 
 /** Who approves a deadline change (S25): everyone with a role, or one user. */
 export const approverSchema = z.union([
-  z.strictObject({ role: z.string().min(1).max(MAX_NAME).describe('Everyone with this role approves, e.g. "director".') }),
-  z.strictObject({ userId: z.string().min(1).max(MAX_NAME).describe("This user approves (the host's user id).") }),
+  z.strictObject({ role: labelSchema(MAX_NAME).describe('Everyone with this role approves, e.g. "director".') }),
+  z.strictObject({ userId: labelSchema(MAX_NAME).describe("This user approves (the host's user id).") }),
 ]);
 
 /** Whether changing a deal's deadline needs approval, and by whom (S25). */
@@ -275,13 +274,13 @@ export const calendarSchema = z
   .describe('A working calendar for time limits.');
 
 const topicCommon = {
-  $schema: z.string().max(2000).optional().describe('The JSON Schema an editor checks the file against; ignored.'),
+  $schema: textOf(2000).optional().describe('The JSON Schema an editor checks the file against; ignored.'),
   id: idSchema,
   name: nameSchema,
   version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(1).describe('The version of the definition; every edit raises it, and deals record the version they run on.'),
   group: nameSchema.optional().describe('A group of topics for navigation (S13).'),
   instruction: textSchema.optional().describe('How to work with the topic (S30).'),
-  script: z.string().min(1).max(2000).optional().describe('Reference to the sales script (S31).'),
+  script: referenceSchema.optional().describe('Reference to the sales script (S31).'),
 };
 
 /** A sales topic: stages, outcomes, kinds, fields, documents and parameters (S1–S12, S24–S36). */

@@ -4,6 +4,7 @@ import { idSchema } from '../definition/schema.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { dealError, parseInput, readableError, type DealError } from '../deal/errors.js';
 import { actorSchema } from '../access/actor.js';
+import { labelSchema, textSchema } from '../definition/text.js';
 import { MAX_TIME } from '../time/date.js';
 
 /** Where an audit or service event is: planned, then recorded or cancelled (S37, S38). */
@@ -33,17 +34,17 @@ export interface TopicEvent {
 }
 
 const time = z.number().int().min(0).max(MAX_TIME);
-const planSchema = z.strictObject({ id: z.string().min(1).max(200), clientId: z.string().min(1).max(200), actor: actorSchema, at: time, plannedFor: time });
+const planSchema = z.strictObject({ id: labelSchema(200), clientId: labelSchema(200), actor: actorSchema, at: time, plannedFor: time });
 const recordSchema = z.strictObject({
   actor: actorSchema,
   at: time,
   answer: z.enum(['yes', 'no']).optional(),
   kindId: idSchema.optional(),
-  comment: z.string().max(10_000).optional(),
+  comment: textSchema(10_000).optional(),
 });
-const cancelSchema = z.strictObject({ actor: actorSchema, at: time, reason: z.string().max(10_000).optional() });
+const cancelSchema = z.strictObject({ actor: actorSchema, at: time, reason: textSchema(10_000).optional() });
 
-const userId = z.string().min(1).max(200);
+const userId = labelSchema(200);
 /** A stored event as {@link planEvent} and the others return it: checked before every change. */
 const storedEventSchema = z.strictObject({
   id: userId,
@@ -56,7 +57,7 @@ const storedEventSchema = z.strictObject({
   plannedFor: time,
   answer: z.enum(['yes', 'no']).optional(),
   kindId: idSchema.optional(),
-  comment: z.string().max(10_000).optional(),
+  comment: textSchema(10_000).optional(),
   closedAt: time.optional(),
   closedBy: userId.optional(),
   revision: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),

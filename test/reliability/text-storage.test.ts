@@ -1,0 +1,213 @@
+import { PGlite } from '@electric-sql/pglite';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyEvent, openDeal, safeParseTopic, type Deal, type DealEvent } from '../../src/index.js';
+import { parseDeal } from '../../src/deal/parse-deal.js';
+import { edit, salesInput } from '../definition/helpers.js';
+import { compileSales } from '../support.js';
+
+/*
+ * The documented storage layout is PostgreSQL jsonb (issue 12, item 6). With
+ * strings of arbitrary UTF-16 code units in every text a topic, a new deal,
+ * an event or a stored deal holds: whatever the library accepts inserts into
+ * a jsonb column, and whatever jsonb refuses the library refuses too. One
+ * PGlite (PostgreSQL in WebAssembly) for the whole file.
+ */
+
+let db: PGlite;
+beforeAll(async () => {
+  db = new PGlite();
+  await db.query('create table t (doc jsonb)');
+}, 60_000);
+afterAll(async () => {
+  await db.close();
+});
+
+/** Whether PostgreSQL stores the value as jsonb. */
+async function stores(value: unknown): Promise<boolean> {
+  try {
+    await db.query('insert into t values ($1)', [JSON.stringify(value)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Code units biased toward what jsonb refuses and what the name rules are about, with plain text so that many values pass. */
+const unit = fc
+  .oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 0xffff }) },
+    { weight: 1, arbitrary: fc.constantFrom(0, 0xd83d, 0xde00, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0x200b, 0x202e, 0x2066, 0xad, 0xfeff, 0x0301) },
+  )
+  .map((code) => String.fromCharCode(code));
+const text = fc.oneof({ weight: 4, arbitrary: fc.string({ unit, minLength: 1, maxLength: 10 }) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }) });
+
+/** Every string slot of the sample topic (and the optional ones it may be given). */
+const TOPIC_SLOTS = [
+  'name',
+  'group',
+  'instruction',
+  'script',
+  '$schema',
+  'stages.0.name',
+  'stages.0.comment',
+  'stages.1.name',
+  'stages.0.outcomes.0.name',
+  'globalOutcomes.0.name',
+  'outcomeKinds.0.name',
+  'fields.0.name',
+  'fields.0.description',
+  'fields.1.options.0.name',
+  'documents.0.name',
+  'documents.0.template',
+] as const;
+
+describe('topics', () => {
+  it('accept only what jsonb stores, and refuse what it does not', async () => {
+    let accepted = 0;
+    let refusedByDb = 0;
+    const changes = fc.uniqueArray(fc.tuple(fc.constantFrom(...TOPIC_SLOTS), text), { minLength: 1, maxLength: 4, selector: ([slot]) => slot });
+    await fc.assert(
+      fc.asyncProperty(changes, async (slots) => {
+        const input = edit(salesInput(), ...slots);
+        const result = safeParseTopic(input);
+        const storable = await stores(input);
+        if (!storable) {
+          refusedByDb += 1;
+          expect(result.ok, 'the library accepted a topic jsonb refuses').toBe(false);
+        }
+        if (result.ok) {
+          accepted += 1;
+          expect(await stores(result.topic), 'an accepted topic must insert into jsonb').toBe(true);
+        }
+      }),
+      { numRuns: 400, seed: 61 },
+    );
+    expect(accepted).toBeGreaterThan(50);
+    expect(refusedByDb).toBeGreaterThan(50);
+  }, 60_000);
+});
+
+const T0 = Date.parse('2026-01-12T09:00:00Z');
+const HOUR = 3_600_000;
+const notes = compileSales({
+  id: 'notes',
+  name: 'Notes',
+  kind: 'sales',
+  fields: [
+    { id: 'note', name: 'Note', type: 'text' },
+    { id: 'code', name: 'Code', type: 'text', maxLength: 5 },
+  ],
+  stages: [
+    { id: 'a', name: 'A', outcomes: [{ id: 'next', name: 'Next', to: 'b' }] },
+    { id: 'b', name: 'B', outcomes: [{ id: 'won', name: 'Won', finish: 'positive' }] },
+  ],
+});
+
+describe('deals', () => {
+  const newDeal = fc.record({ id: text, clientId: text, ownerId: text, note: text, code: text });
+  const steps = fc.array(
+    fc.record({
+      kind: fc.constantFrom('setFields', 'next', 'request', 'won'),
+      actor: fc.oneof(fc.constant('manager-1'), text),
+      role: fc.oneof(fc.constant('manager'), text),
+      value: text,
+    }),
+    { minLength: 1, maxLength: 4 },
+  );
+  const eventOf = (step: { kind: string; actor: string; role: string; value: string }, at: number): DealEvent => {
+    const base = { at, actor: { id: step.actor, roles: [step.role] } };
+    switch (step.kind) {
+      case 'setFields':
+        return { ...base, type: 'setFields', fields: { note: step.value } };
+      case 'next':
+        return { ...base, type: 'recordOutcome', outcomeId: 'next', comment: step.value, fields: { code: step.value } };
+      case 'request':
+        return { ...base, type: 'requestDeadlineChange', dueAt: at + 100 * HOUR, reason: step.value };
+      default:
+        return { ...base, type: 'recordOutcome', outcomeId: 'won', comment: step.value };
+    }
+  };
+
+  it('opened, changed by events and read back, accept only what jsonb stores', async () => {
+    let acceptedEvents = 0;
+    let refusedEvents = 0;
+    let openedDeals = 0;
+    await fc.assert(
+      fc.asyncProperty(newDeal, steps, async (input, plan) => {
+        const request = { id: input.id, clientId: input.clientId, ownerId: input.ownerId, at: T0, fields: { note: input.note, code: input.code } };
+        const opened = openDeal(notes, request);
+        if (!(await stores(request))) expect(opened.ok, 'openDeal accepted what jsonb refuses').toBe(false);
+        if (!opened.ok) return;
+        openedDeals += 1;
+        expect(await stores(opened.deal)).toBe(true);
+        let deal: Deal = opened.deal;
+        for (const [index, step] of plan.entries()) {
+          const candidate = eventOf(step, T0 + (index + 1) * HOUR);
+          const result = applyEvent(notes, deal, candidate);
+          if (!(await stores(candidate))) {
+            refusedEvents += 1;
+            expect(result.ok, 'applyEvent accepted an event jsonb refuses').toBe(false);
+          }
+          if (!result.ok) continue;
+          acceptedEvents += 1;
+          expect(await stores(result.deal), 'an accepted deal must insert into jsonb').toBe(true);
+          expect(parseDeal(notes, JSON.parse(JSON.stringify(result.deal))).ok).toBe(true);
+          deal = result.deal;
+        }
+      }),
+      { numRuns: 300, seed: 62 },
+    );
+    expect(openedDeals).toBeGreaterThan(30);
+    expect(acceptedEvents).toBeGreaterThan(30);
+    expect(refusedEvents).toBeGreaterThan(30);
+  }, 60_000);
+
+  /** A deal with a field, comments and a finish, as JSON from the store. */
+  function storedDeal(): Record<string, unknown> {
+    let deal = (openDeal(notes, { id: 'd-1', clientId: 'c-1', ownerId: 'manager-1', at: T0 }) as { deal: Deal }).deal;
+    const plan: DealEvent[] = [
+      { type: 'setFields', fields: { note: 'n', code: 'c' }, at: T0 + HOUR, actor: { id: 'manager-1' } },
+      { type: 'recordOutcome', outcomeId: 'next', comment: 'c', at: T0 + 2 * HOUR, actor: { id: 'manager-1' } },
+      { type: 'recordOutcome', outcomeId: 'won', comment: 'w', at: T0 + 3 * HOUR, actor: { id: 'manager-1' } },
+    ];
+    for (const candidate of plan) {
+      const result = applyEvent(notes, deal, candidate);
+      if (!result.ok) throw new Error(result.error.message);
+      deal = result.deal;
+    }
+    return JSON.parse(JSON.stringify(deal)) as Record<string, unknown>;
+  }
+  const DEAL_SLOTS = ['id', 'clientId', 'ownerId', 'fields.note', 'fields.code', 'history.1.by', 'history.2.comment', 'history.1.fields.note', 'finish.comment', 'finish.by'] as const;
+
+  it('read from storage with any text in any slot: parseDeal accepts only what jsonb stores', async () => {
+    let accepted = 0;
+    let refusedByDb = 0;
+    const changes = fc.uniqueArray(fc.tuple(fc.constantFrom(...DEAL_SLOTS), text), { minLength: 1, maxLength: 3, selector: ([slot]) => slot });
+    await fc.assert(
+      fc.asyncProperty(changes, async (slots) => {
+        const deal = storedDeal();
+        for (const [slot, value] of slots) {
+          const keys = slot.split('.');
+          const last = keys.pop() as string;
+          let target = deal;
+          for (const key of keys) target = target[key] as Record<string, unknown>;
+          target[last] = value;
+        }
+        const result = parseDeal(notes, deal);
+        if (!(await stores(deal))) {
+          refusedByDb += 1;
+          expect(result.ok, 'parseDeal accepted a deal jsonb refuses').toBe(false);
+        }
+        if (result.ok) {
+          accepted += 1;
+          expect(await stores(result.deal)).toBe(true);
+        }
+      }),
+      { numRuns: 300, seed: 63 },
+    );
+    expect(accepted).toBeGreaterThan(30);
+    expect(refusedByDb).toBeGreaterThan(30);
+  }, 60_000);
+});
