@@ -1,6 +1,12 @@
 import { createScanner } from 'jsonc-parser';
 
-/** A key that an object of a JSON text has more than once: `JSON.parse` keeps only the last. */
+/**
+ * A key that an object of a JSON text has more than once: `JSON.parse` keeps only the last.
+ *
+ * @example
+ * // In '{"a":1,"a":2}':
+ * const duplicate: DuplicateKey = { path: ['a'], offset: 7, previousOffset: 1 };
+ */
 export interface DuplicateKey {
   /** The keys and indexes down to the key, e.g. `['stages', 0, 'name']`. */
   readonly path: readonly (string | number)[];
@@ -10,7 +16,12 @@ export interface DuplicateKey {
   readonly previousOffset: number;
 }
 
-/** At most this many duplicates are reported for one text. */
+/**
+ * At most this many duplicates are reported for one text.
+ *
+ * @example
+ * findDuplicateKeys(hugeText).length <= MAX_DUPLICATE_KEYS; // true
+ */
 export const MAX_DUPLICATE_KEYS = 100;
 
 // jsonc-parser's SyntaxKind is a const enum, which isolated modules cannot read: its values.

@@ -1,4 +1,9 @@
-/** A place in a text: line and column, both counted from 1 (columns in UTF-16 code units, as editors count them). */
+/**
+ * A place in a text: line and column, both counted from 1 (columns in UTF-16 code units, as editors count them).
+ *
+ * @example
+ * const start: Position = { line: 1, column: 1 };
+ */
 export interface Position {
   readonly line: number;
   readonly column: number;

@@ -9,7 +9,12 @@ export { fileErrorMessage } from './read-file.js';
 /** Topic files larger than this are refused unread: no real topic comes near it. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-/** A JSON file as read: its value (as `JSON.parse` gives it), its text, and the keys it repeats. */
+/**
+ * A JSON file as read: its value (as `JSON.parse` gives it), its text, and the keys it repeats.
+ *
+ * @example
+ * const json: JsonFile = { value: { a: 2 }, text: '{"a":1,"a":2}', duplicateKeys: [{ path: ['a'], offset: 7, previousOffset: 1 }] };
+ */
 export interface JsonFile {
   readonly value: unknown;
   /** The text without its byte-order mark: the offsets of `duplicateKeys` point into it. */

@@ -3,7 +3,12 @@ import { message } from '../definition/messages.js';
 import { formatPosition, lineIndex } from './position.js';
 import { readJsonFile, type JsonFile } from './read-json.js';
 
-/** A topic file as read: the parsed value and the errors found in its text (duplicate keys). */
+/**
+ * A topic file as read: the parsed value and the errors found in its text (duplicate keys).
+ *
+ * @example
+ * const { value, issues }: TopicFile = readTopicFile(process.cwd(), 'topic.json');
+ */
 export interface TopicFile {
   readonly value: unknown;
   readonly issues: readonly TopicIssue[];

@@ -1,4 +1,9 @@
-/** The outcome of {@link decodeUtf8}: the text, or the byte offset of the first byte that is not UTF-8. */
+/**
+ * The outcome of {@link decodeUtf8}: the text, or the byte offset of the first byte that is not UTF-8.
+ *
+ * @example
+ * const result: Utf8Result = { ok: false, offset: 2, byte: 0xff };
+ */
 export type Utf8Result = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly offset: number; readonly byte: number };
 
 const strict = new TextDecoder('utf-8', { fatal: true });
