@@ -18,55 +18,38 @@ const CHUNK_BYTES = 64 * 1024;
  * readFileBounded('/dev/zero', '/dev/zero', 1024); // throws UsageError: "/dev/zero: is a character device, expected a regular JSON file"
  */
 export function readFileBounded(path: string, name: string, maxBytes: number): Buffer {
-  let fd: number;
+  let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-  } catch (error) {
-    throw new UsageError(`${name}: ${fileErrorMessage(error)}`);
-  }
-  try {
-    const kind = fileKind(fd, name);
-    if (kind !== 'regular file') throw new UsageError(kind === 'directory' ? `${name}: is a directory, expected a JSON file` : `${name}: is a ${kind}, expected a regular JSON file`);
-    const { size } = fstatSync(fd);
-    if (size > maxBytes) throw new UsageError(`${name}: ${size} bytes is larger than the ${maxBytes} bytes a topic file may have`);
+    const stats = fstatSync(fd);
+    const kind = KINDS.find(([is]) => stats[is]())?.[1] ?? (stats.isFile() ? undefined : 'special file');
+    if (kind === 'directory') throw new UsageError(`${name}: is a directory, expected a JSON file`);
+    if (kind !== undefined) throw new UsageError(`${name}: is a ${kind}, expected a regular JSON file`);
+    if (stats.size > maxBytes) throw new UsageError(`${name}: ${stats.size} bytes is larger than the ${maxBytes} bytes a topic file may have`);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
-      const read = readChunk(fd, chunk, name);
-      if (read === 0) break;
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) return Buffer.concat(chunks, total);
       chunks.push(chunk.subarray(0, read));
       total += read;
       if (total > maxBytes) throw new UsageError(`${name}: grew past the ${maxBytes} bytes a topic file may have while it was read`);
     }
-    return Buffer.concat(chunks, total);
+  } catch (error) {
+    throw error instanceof UsageError ? error : new UsageError(`${name}: ${fileErrorMessage(error)}`);
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-function fileKind(fd: number, name: string): string {
-  try {
-    const stats = fstatSync(fd);
-    if (stats.isFile()) return 'regular file';
-    if (stats.isDirectory()) return 'directory';
-    if (stats.isFIFO()) return 'named pipe (FIFO)';
-    if (stats.isCharacterDevice()) return 'character device';
-    if (stats.isBlockDevice()) return 'block device';
-    if (stats.isSocket()) return 'socket';
-    return 'special file';
-  } catch (error) {
-    throw new UsageError(`${name}: ${fileErrorMessage(error)}`);
-  }
-}
-
-function readChunk(fd: number, chunk: Buffer, name: string): number {
-  try {
-    return readSync(fd, chunk, 0, chunk.length, null);
-  } catch (error) {
-    throw new UsageError(`${name}: ${fileErrorMessage(error)}`);
-  }
-}
+/** The kinds of file that are not regular files, as the refusal names them. */
+const KINDS = [
+  ['isDirectory', 'directory'],
+  ['isFIFO', 'named pipe (FIFO)'],
+  ['isCharacterDevice', 'character device'],
+  ['isBlockDevice', 'block device'],
+] as const;
 
 /**
  * A short, stack-free description of why a file could not be read.
@@ -80,6 +63,8 @@ export function fileErrorMessage(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory, expected a JSON file';
   if (code === 'ELOOP') return 'cannot be read (a symbolic link loop)';
+  // open(2) answers ENXIO for a Unix socket (and a device node with no device behind it).
+  if (code === 'ENXIO') return 'is a socket or a device that is not there, expected a regular JSON file';
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n', 1)[0] ?? text;
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,17 @@ describe('readFileBounded', () => {
     const path = file.startsWith('/') ? file : join(dir, file);
     const message = failure(path, file);
     expect(message).toBe(`${file}: is a ${kind}, expected a regular JSON file`);
+  });
+
+  it('refuses a socket', async () => {
+    const server = createServer();
+    const path = join(dir, 'socket');
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    try {
+      expect(failure(path, 'socket')).toBe('socket: is a socket or a device that is not there, expected a regular JSON file');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses a directory', () => {
