@@ -2,13 +2,14 @@ import { compileTopic } from '../compile/compile.js';
 import { topicDiagram, type DiagramFormat } from '../compile/diagram.js';
 import { TopicValidationError } from '../definition/issue.js';
 import { UsageError, type CliIo } from './io.js';
-import { readJsonFile } from './read-json.js';
+import { terminalSafe } from './terminal-text.js';
+import { readTopicFile } from './topic-file.js';
 
 /** `crm-topics diagram <file> [--format mermaid|dot]`: prints the topic as a diagram. */
 export function diagramCommand(file: string, options: { readonly format: DiagramFormat }, io: CliIo): number {
   const topic = compileFile(file, io);
   if (topic === undefined) return 1;
-  io.stdout(topicDiagram(topic, options.format));
+  io.stdout(terminalSafe(topicDiagram(topic, options.format), { keepLines: true }));
   return 0;
 }
 
@@ -18,14 +19,17 @@ export function diagramCommand(file: string, options: { readonly format: Diagram
  */
 export function compileFile(file: string, io: CliIo) {
   try {
-    const compiled = compileTopic(readJsonFile(io.cwd, file));
+    const { value, issues } = readTopicFile(io.cwd, file);
+    if (issues.length > 0) throw new TopicValidationError(issues);
+    const compiled = compileTopic(value);
     if (compiled.kind !== 'sales') throw new UsageError(`${file}: ${compiled.kind === 'audit' ? 'an audit' : 'a service'} topic has no stages; expected a sales topic`);
     return compiled;
   } catch (error) {
     if (!(error instanceof TopicValidationError)) throw error;
-    io.stderr(`${file}: invalid topic (run "crm-topics validate ${file}" for every issue)\n`);
+    const name = terminalSafe(file);
+    io.stderr(`${name}: invalid topic (run "crm-topics validate ${name}" for every issue)\n`);
     for (const issue of error.issues.filter((candidate) => candidate.severity === 'error').slice(0, 5)) {
-      io.stderr(`  ${issue.path || '(topic)'}: ${issue.message} [${issue.code}]\n`);
+      io.stderr(`  ${terminalSafe(issue.path) || '(topic)'}: ${terminalSafe(issue.message)} [${issue.code}]\n`);
     }
     return undefined;
   }

@@ -1,7 +1,8 @@
 import { diffTopics } from '../migrate/diff.js';
 import { safeParseTopic } from '../definition/parse.js';
 import { painter, UsageError, type CliIo } from './io.js';
-import { readJsonFile } from './read-json.js';
+import { terminalSafe } from './terminal-text.js';
+import { readTopicFile } from './topic-file.js';
 
 /**
  * `crm-topics diff old.json new.json [--json]`: the changes between two
@@ -9,10 +10,14 @@ import { readJsonFile } from './read-json.js';
  * changed; 1 when a file is not a valid topic; 2 for usage errors.
  */
 export function diffCommand(before: string, after: string, options: { readonly json?: boolean }, io: CliIo): number {
-  const topics = [before, after].map((file) => ({ file, result: safeParseTopic(readJsonFile(io.cwd, file)) }));
-  for (const { file, result } of topics) {
-    if (!result.ok) {
-      io.stderr(`${file}: invalid topic (run "crm-topics validate ${file}" for every issue)\n`);
+  const topics = [before, after].map((file) => {
+    const { value, issues } = readTopicFile(io.cwd, file);
+    return { file, duplicates: issues.length, result: safeParseTopic(value) };
+  });
+  for (const { file, duplicates, result } of topics) {
+    if (!result.ok || duplicates > 0) {
+      const name = terminalSafe(file);
+      io.stderr(`${name}: invalid topic (run "crm-topics validate ${name}" for every issue)\n`);
       return 1;
     }
   }
@@ -24,8 +29,8 @@ export function diffCommand(before: string, after: string, options: { readonly j
     return 0;
   }
   const paint = painter(io.color);
-  const lines = [`${paint('bold', `${older.id} v${older.version} → ${newer.id} v${newer.version}`)}: ${changes.length === 0 ? 'no changes' : `${changes.length} change${changes.length === 1 ? '' : 's'}`}`];
-  for (const change of changes) lines.push(`  ${paint('cyan', change.type.padEnd(20))} ${change.path}: ${change.message}`);
+  const lines = [`${paint('bold', terminalSafe(`${older.id} v${older.version} → ${newer.id} v${newer.version}`))}: ${changes.length === 0 ? 'no changes' : `${changes.length} change${changes.length === 1 ? '' : 's'}`}`];
+  for (const change of changes) lines.push(`  ${paint('cyan', change.type.padEnd(20))} ${terminalSafe(change.path)}: ${terminalSafe(change.message)}`);
   io.stdout(`${lines.join('\n')}\n`);
   return 0;
 }

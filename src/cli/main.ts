@@ -5,6 +5,7 @@ import { diagramCommand } from './diagram.js';
 import { diffCommand } from './diff.js';
 import { simulateCommand, type SimulateCommandOptions } from './simulate.js';
 import { UsageError, type CliIo } from './io.js';
+import { terminalSafe } from './terminal-text.js';
 import { validateCommand } from './validate.js';
 
 declare const __VERSION__: string | undefined;
@@ -27,7 +28,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     .description('Relationship topics (sales pipelines): validate, draw and simulate them.')
     .version(version(), '-v, --version')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // commander's error lines quote the arguments: escaped like every other text from input.
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(terminalSafe(text, { keepLines: true })) })
     .showSuggestionAfterError();
 
   program
@@ -88,10 +90,10 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError) {
-      io.stderr(`crm-topics: ${error.message}\n`);
+      io.stderr(`crm-topics: ${terminalSafe(error.message)}\n`);
       return 2;
     }
-    io.stderr(`crm-topics: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr(`crm-topics: unexpected error: ${terminalSafe(error instanceof Error ? error.message : String(error))}\n`);
     return 70;
   }
 }

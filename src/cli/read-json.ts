@@ -1,48 +1,48 @@
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { findDuplicateKeys, type DuplicateKey } from './duplicate-keys.js';
 import { UsageError } from './io.js';
+import { readFileBounded } from './read-file.js';
+import { decodeUtf8 } from './utf8.js';
+
+export { fileErrorMessage } from './read-file.js';
 
 /** Topic files larger than this are refused unread: no real topic comes near it. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
- * Reads and parses a JSON file, turning every way it can fail (missing, a
- * directory, unreadable, empty, too large, binary, not JSON) into a one-line
- * {@link UsageError}.
+ * A JSON file as read: its value (as `JSON.parse` gives it), its text, and the keys it repeats.
+ *
+ * @example
+ * const json: JsonFile = { value: { a: 2 }, text: '{"a":1,"a":2}', duplicateKeys: [{ path: ['a'], offset: 7, previousOffset: 1 }] };
  */
-export function readJsonFile(cwd: string, file: string): unknown {
-  const path = resolve(cwd, file);
-  let size: number;
-  try {
-    const stats = statSync(path);
-    if (stats.isDirectory()) throw new UsageError(`${file}: is a directory, expected a JSON file`);
-    size = stats.size;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${file}: ${fileErrorMessage(error)}`);
-  }
-  if (size > MAX_FILE_BYTES) throw new UsageError(`${file}: ${size} bytes is larger than the ${MAX_FILE_BYTES} bytes a topic file may have`);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${file}: ${fileErrorMessage(error)}`);
-  }
+export interface JsonFile {
+  readonly value: unknown;
+  /** The text without its byte-order mark: the offsets of `duplicateKeys` point into it. */
+  readonly text: string;
+  readonly duplicateKeys: readonly DuplicateKey[];
+}
+
+/**
+ * Reads and parses a JSON file, turning every way it can fail (missing, a
+ * directory or another non-regular file, unreadable, empty, too large, not
+ * UTF-8, binary, not JSON) into a one-line {@link UsageError}. Keys an
+ * object repeats are listed, not refused: they are for the caller to report.
+ *
+ * @example
+ * const { value, duplicateKeys } = readJsonFile(process.cwd(), 'topics/new-clients.json');
+ */
+export function readJsonFile(cwd: string, file: string): JsonFile {
+  const bytes = readFileBounded(resolve(cwd, file), file, MAX_FILE_BYTES);
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) throw new UsageError(`${file}: not UTF-8 text (byte 0x${decoded.byte.toString(16).padStart(2, '0')} at offset ${decoded.offset}); save it as UTF-8`);
+  const { text } = decoded;
   if (text.trim() === '') throw new UsageError(`${file}: the file is empty, expected JSON`);
   if (text.includes('\u0000')) throw new UsageError(`${file}: the file is binary, expected JSON text`);
+  let value: unknown;
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new UsageError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-}
-
-/** A short, stack-free description of why a file could not be read. */
-export function fileErrorMessage(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory, expected a JSON file';
-  if (code === 'ELOOP') return 'cannot be read (a symbolic link loop)';
-  return error instanceof Error ? error.message : String(error);
+  return { value, text, duplicateKeys: findDuplicateKeys(text) };
 }

@@ -1,11 +1,13 @@
 import { compileTopic } from '../compile/compile.js';
 import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
 import { standardTopic } from '../definition/standard-topic.js';
-import { formatFunnelReport } from '../report/funnel.js';
+import { formatFunnelReport, type FunnelReport } from '../report/funnel.js';
 import { simulate, SimulationError, type WeightsMap } from '../report/simulate.js';
 import { compileFile } from './diagram.js';
 import { UsageError, type CliIo } from './io.js';
 import { readJsonFile } from './read-json.js';
+import { terminalSafe } from './terminal-text.js';
+import { duplicateKeyIssues } from './topic-file.js';
 
 /** Options of the `simulate` command. */
 export interface SimulateCommandOptions {
@@ -24,7 +26,7 @@ export interface SimulateCommandOptions {
 export function simulateCommand(file: string | undefined, options: SimulateCommandOptions, io: CliIo): number {
   const topic = file === undefined ? (compileTopic(standardTopic) as CompiledSalesTopic) : compileFile(file, io);
   if (topic === undefined) return 1;
-  const weights = options.weights === undefined ? undefined : (readJsonFile(io.cwd, options.weights) as WeightsMap);
+  const weights = options.weights === undefined ? undefined : readWeights(options.weights, io);
   const progress = progressBar(io);
   try {
     const result = simulate(topic, { deals: options.deals, seed: options.seed, ...(weights === undefined ? {} : { weights }), onProgress: progress.update, keepDeals: false });
@@ -32,7 +34,7 @@ export function simulateCommand(file: string | undefined, options: SimulateComma
     if (options.json === true) {
       io.stdout(`${JSON.stringify({ topic: { id: topic.id, version: topic.version }, seed: options.seed, events: result.events, rejected: result.rejected, report: result.report }, null, 2)}\n`);
     } else {
-      io.stdout(`${formatFunnelReport(result.report, topic, { color: io.color })}\nSimulated ${options.deals} deals (${result.events} events) with seed "${options.seed}".\n`);
+      io.stdout(`${funnelText(result.report, topic, io.color)}\nSimulated ${options.deals} deals (${result.events} events) with seed "${terminalSafe(options.seed)}".\n`);
     }
     return 0;
   } catch (error) {
@@ -40,6 +42,25 @@ export function simulateCommand(file: string | undefined, options: SimulateComma
     if (!(error instanceof SimulationError)) throw error;
     throw new UsageError(error.issues.map((issue) => `${issue.path || '(options)'}: ${issue.message}`).join('; '));
   }
+}
+
+/** The weights file: a duplicate key is refused (exit 2), like any other problem with it. */
+function readWeights(file: string, io: CliIo): WeightsMap {
+  const json = readJsonFile(io.cwd, file);
+  const [duplicate] = duplicateKeyIssues(json, 'en');
+  if (duplicate !== undefined) throw new UsageError(`${file}: ${duplicate.path}: ${duplicate.message}`);
+  return json.value as WeightsMap;
+}
+
+/**
+ * The funnel report in colour when asked, unless the topic's names hold
+ * characters a terminal would act on: then plain, with those escaped. The
+ * report's own colours are never escaped, and the names never painted raw.
+ */
+function funnelText(report: FunnelReport, topic: CompiledSalesTopic, color: boolean): string {
+  const plain = formatFunnelReport(report, topic, { color: false });
+  const safe = terminalSafe(plain, { keepLines: true });
+  return color && safe === plain ? formatFunnelReport(report, topic, { color: true }) : safe;
 }
 
 /** A one-line progress bar on stderr, shown only on a terminal and only once a run has taken a second. */

@@ -3,7 +3,8 @@ import type { Locale, TopicIssue } from '../definition/issue.js';
 import { lintTopic } from '../definition/lint.js';
 import { safeParseTopic } from '../definition/parse.js';
 import { painter, UsageError, type CliIo } from './io.js';
-import { readJsonFile } from './read-json.js';
+import { terminalSafe } from './terminal-text.js';
+import { readTopicFile } from './topic-file.js';
 
 /** Options of the `validate` command. */
 export interface ValidateOptions {
@@ -27,9 +28,10 @@ export async function validateCommand(patterns: readonly string[], options: Vali
   const files = await expand(patterns, io.cwd);
   const locale = options.locale ?? 'en';
   const results: FileResult[] = files.map((file) => {
-    const result = safeParseTopic(readJsonFile(io.cwd, file), { locale, lint: false });
-    if (!result.ok) return { file, valid: false, issues: result.issues };
-    const issues = lintTopic(result.topic, { locale });
+    const topicFile = readTopicFile(io.cwd, file, locale);
+    const result = safeParseTopic(topicFile.value, { locale, lint: false });
+    if (!result.ok) return { file, valid: false, issues: [...topicFile.issues, ...result.issues] };
+    const issues = [...topicFile.issues, ...lintTopic(result.topic, { locale })];
     const blocking = issues.some((issue) => issue.severity === 'error' || options.strict === true);
     return { file, valid: !blocking, issues };
   });
@@ -60,10 +62,10 @@ function render(results: readonly FileResult[], color: boolean): string {
     const errors = issues.filter((issue) => issue.severity === 'error').length;
     const warnings = issues.length - errors;
     const counts = [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
-    lines.push(`${paint(valid ? 'green' : 'red', valid ? '✓' : '✗')} ${paint('bold', file)}${counts === '' ? '' : ` (${counts})`}`);
+    lines.push(`${paint(valid ? 'green' : 'red', valid ? '✓' : '✗')} ${paint('bold', terminalSafe(file))}${counts === '' ? '' : ` (${counts})`}`);
     for (const issue of issues) {
       const severity = issue.severity === 'error' ? paint('red', 'error  ') : paint('yellow', 'warning');
-      lines.push(`  ${severity} ${issue.path || '(topic)'}  ${issue.message} ${paint('dim', `[${issue.code}]`)}`);
+      lines.push(`  ${severity} ${terminalSafe(issue.path) || '(topic)'}  ${terminalSafe(issue.message)} ${paint('dim', `[${issue.code}]`)}`);
     }
   }
   const invalid = results.filter((result) => !result.valid).length;

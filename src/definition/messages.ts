@@ -58,6 +58,10 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: (p) => `Invalid option: expected one of ${p.options}.`,
     ru: (p) => `Неверный вариант: ожидалось одно из ${p.options}.`,
   },
+  duplicate_key: {
+    en: (p) => `Duplicate key "${p.key}" at ${p.at}: it is also at ${p.previous}, and JSON keeps only the last value. Remove one of them.`,
+    ru: (p) => `Ключ «${p.key}» повторяется в ${p.at}: он уже есть в ${p.previous}, а JSON сохраняет только последнее значение. Удалите один из них.`,
+  },
   unknown_key: {
     en: (p) => `Unknown property "${p.key}": the topic format does not define it.`,
     ru: (p) => `Неизвестное свойство «${p.key}»: формат темы его не предусматривает.`,

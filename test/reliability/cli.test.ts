@@ -78,7 +78,7 @@ describe('crm-topics on hostile files', () => {
     ['a file over 10 MB, for diagram', ['diagram', 'huge.json'], tooLarge],
     ['a file over 10 MB, for diff', ['diff', 'huge.json', 'bom.json'], tooLarge],
     ['UTF-16 text', ['validate', 'utf16.json'], 'utf16.json: the file is binary, expected JSON text'],
-    ['bytes that are not UTF-8', ['validate', 'latin1.json'], 'latin1.json: not valid JSON'],
+    ['bytes that are not UTF-8', ['validate', 'latin1.json'], 'latin1.json: not UTF-8 text (byte 0xff at offset 2)'],
     ['whitespace only', ['validate', 'whitespace.json'], 'whitespace.json: the file is empty, expected JSON'],
     ['two JSON values', ['validate', 'trailing.json'], 'trailing.json: not valid JSON'],
     ['a directory named like a file', ['diagram', 'folder.json'], 'folder.json: is a directory, expected a JSON file'],
