@@ -49,10 +49,8 @@ export {
   DealStateError,
   dealStateValue,
   FINISHED_POSITIVE,
-  type DealMachine,
-  type DealMachineContext,
-  type DealMachineSnapshot,
 } from './compile/machine.js';
+export type { DealMachine, DealMachineContext, DealMachineSnapshot } from './compile/deal-machine.js';
 
 // Deals on sales topics.
 export type {
@@ -77,18 +75,18 @@ export { dealDeadline, enterStage, idleDeadline, stageDeadline } from './deal/de
 export { mergeFields, missingFields } from './deal/fields.js';
 
 // Audit and service topics.
+export { cancelEvent, planEvent, recordEvent } from './events/topic-event.js';
 export {
-  cancelEvent,
-  planEvent,
-  recordEvent,
+  topicEventSchema,
   type CancelEventInput,
   type PlanEventInput,
   type RecordEventInput,
   type TopicEvent,
   type TopicEventResult,
   type TopicEventStatus,
-} from './events/topic-event.js';
-export { buildTopicEventMachine, type TopicEventMachine, type TopicEventMachineEvent } from './events/machine.js';
+} from './events/topic-event-model.js';
+export { buildTopicEventMachine } from './events/machine.js';
+export type { TopicEventMachine, TopicEventMachineEvent } from './events/topic-event-machine.js';
 
 // Access.
 export { canEditTopic, DIRECTOR_ROLE, isApprover } from './access/permissions.js';

@@ -11,8 +11,8 @@ import type {
 import type { DealResult } from '../deal/deal.js';
 import type { WorkingCalendar } from '../time/calendar.js';
 import type { Duration } from '../time/duration.js';
-import type { DealMachine } from './machine.js';
-import type { TopicEventMachine } from '../events/machine.js';
+import type { DealMachine } from './deal-machine.js';
+import type { TopicEventMachine } from '../events/topic-event-machine.js';
 
 /** An outcome as a deal in a given stage sees it: its own, or one of the topic's global outcomes. */
 export interface CompiledOutcome {

@@ -1,4 +1,4 @@
-import { createActor, enqueueActions, setup, type Actor, type ActorOptions, type MachineSnapshot, type StateMachine } from 'xstate';
+import { createActor, enqueueActions, setup, type Actor, type ActorOptions } from 'xstate';
 import type { Deal } from '../deal/deal.js';
 import type { Effect } from '../deal/effects.js';
 import type { DealEvent } from '../deal/events.js';
@@ -6,11 +6,7 @@ import { applyEvent, type ApplyResult } from '../deal/apply.js';
 import { dealError, type DealError } from '../deal/errors.js';
 import type { CompiledOutcome, CompiledSalesTopic } from './compiled-topic.js';
 import { guardDecision } from '../util/guard-decision.js';
-
-/** The context of a deal machine: the deal itself, exactly as `applyEvent` sees it. */
-export interface DealMachineContext {
-  readonly deal: Deal;
-}
+import type { DealMachine, DealMachineContext, DealMachineSnapshot } from './deal-machine.js';
 
 /*
  * The machine states after the stages. Their names contain `:`, which stage
@@ -40,27 +36,6 @@ export const CLOSED_POSITIVE = 'closed:positive';
  * dealStateValue(lostDeal) === CLOSED_NEGATIVE; // true
  */
 export const CLOSED_NEGATIVE = 'closed:negative';
-
-/** The XState machine of a deal on one topic (see {@link buildDealMachine}). */
-export type DealMachine = StateMachine<
-  DealMachineContext,
-  DealEvent,
-  Record<string, never>,
-  never,
-  never,
-  never,
-  never,
-  string,
-  string,
-  { readonly deal: Deal },
-  never,
-  Effect,
-  Record<string, unknown>,
-  never
->;
-
-/** A snapshot of a deal machine. */
-export type DealMachineSnapshot = MachineSnapshot<DealMachineContext, DealEvent, Record<string, never>, string, string, never, Record<string, unknown>, never>;
 
 /**
  * Builds the XState machine of a deal's life on a topic: one state per stage

@@ -6,7 +6,7 @@ import type { DealEvent, DealEventOf } from '../deal/events.js';
 import { applyEvent } from '../deal/apply.js';
 import { openDeal } from '../deal/open.js';
 import type { CompiledOutcome, CompiledSalesTopic } from './compiled-topic.js';
-import type { DealMachineSnapshot } from './machine.js';
+import type { DealMachineSnapshot } from './deal-machine.js';
 
 const HOUR = 3_600_000;
 

@@ -1,4 +1,3 @@
-import type { CompiledStage } from '../compile/compiled-topic.js';
 import type { Approver, DocumentTemplate } from '../definition/schema.js';
 import type { DealResult } from './deal.js';
 
@@ -45,6 +44,6 @@ const NONE: readonly Effect[] = Object.freeze([]);
  * @example
  * documentEffects('d-1', compiled.stages.get('offer')!); // [{ type: 'suggestDocuments', … }]
  */
-export function documentEffects(dealId: string, stage: CompiledStage): readonly Effect[] {
+export function documentEffects(dealId: string, stage: { readonly id: string; readonly documents: readonly DocumentTemplate[] }): readonly Effect[] {
   return stage.documents.length === 0 ? NONE : [{ type: 'suggestDocuments', dealId, stageId: stage.id, documents: stage.documents }];
 }

@@ -1,28 +1,9 @@
-import { enqueueActions, setup, type EventObject, type StateMachine } from 'xstate';
+import { enqueueActions, setup } from 'xstate';
 import type { CompiledEventTopic } from '../compile/compiled-topic.js';
 import { guardDecision } from '../util/guard-decision.js';
-import { cancelEvent, recordEvent, type CancelEventInput, type RecordEventInput, type TopicEvent, type TopicEventResult } from './topic-event.js';
-
-/** The events of an audit or service event's machine. */
-export type TopicEventMachineEvent = ({ readonly type: 'record' } & RecordEventInput) | ({ readonly type: 'cancel' } & CancelEventInput);
-
-/** The machine of one audit or service event (see {@link buildTopicEventMachine}). */
-export type TopicEventMachine = StateMachine<
-  { readonly event: TopicEvent },
-  TopicEventMachineEvent,
-  Record<string, never>,
-  never,
-  never,
-  never,
-  never,
-  string,
-  string,
-  { readonly event: TopicEvent },
-  never,
-  EventObject,
-  Record<string, unknown>,
-  never
->;
+import { cancelEvent, recordEvent } from './topic-event.js';
+import type { CancelEventInput, RecordEventInput, TopicEvent, TopicEventResult } from './topic-event-model.js';
+import type { TopicEventMachine, TopicEventMachineEvent } from './topic-event-machine.js';
 
 /**
  * Builds the machine of an audit or service event (S37, S38): `planned`,
