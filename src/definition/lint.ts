@@ -1,4 +1,6 @@
-import { durationToMs, parseDuration } from '../time/duration.js';
+import { compileCalendar, type WorkingCalendar } from '../time/calendar.js';
+import { durationToMs, parseDuration, type Duration } from '../time/duration.js';
+import { zoneOffsetMs } from '../time/zone-offset.js';
 import type { Locale, Severity, TopicIssue } from './issue.js';
 import { kindFitsOutcome, kindsForOutcome } from './kinds.js';
 import { message } from './messages.js';
@@ -63,6 +65,7 @@ function lintSales(topic: SalesTopic, report: Report): void {
   };
   topic.globalOutcomes.forEach((outcome, index) => checkOutcome(outcome, `globalOutcomes[${index}]`));
 
+  const clock = limitClock(topic);
   const globalIds = new Map(topic.globalOutcomes.map((outcome, index) => [outcome.id, `globalOutcomes[${index}]`]));
   topic.stages.forEach((stage, s) => {
     const path = `stages[${s}]`;
@@ -72,7 +75,7 @@ function lintSales(topic: SalesTopic, report: Report): void {
       if (!fieldIds.has(id)) report('error', 'unknown_field', `${path}.requiredFields[${f}]`, 'S29', { id }, id);
     });
     if (stage.outcomes.length === 0) report('warning', 'negotiations_ongoing', path, 'S11', { id: stage.id });
-    checkStageLimits(topic, s, report);
+    checkStageLimits(topic, s, report, clock);
   });
 
   checkGraph(topic, report);
@@ -139,24 +142,116 @@ function checkOutcomeKinds(
   if (outcome.kindRequired && kindsForOutcome(kinds, outcome).length === 0) report('error', 'no_kinds_available', `${path}.kindRequired`, 'S27');
 }
 
-function checkStageLimits(topic: SalesTopic, index: number, report: Report): void {
+function checkStageLimits(topic: SalesTopic, index: number, report: Report, clock: LimitClock): void {
   const stage = topic.stages[index];
   if (stage === undefined) return;
   const path = `stages[${index}]`;
-  const deal = msOf(topic.maxDuration);
-  const limit = msOf(stage.maxDuration);
-  const idle = msOf(stage.idleLimit);
-  if (limit !== undefined && deal !== undefined && limit > deal) {
+  const deal = durationOf(topic.maxDuration);
+  const limit = durationOf(stage.maxDuration);
+  const idle = durationOf(stage.idleLimit);
+  if (limit !== undefined && deal !== undefined && !clock.neverLater(limit, deal)) {
     report('error', 'stage_limit_exceeds_deal_limit', `${path}.maxDuration`, 'S6', { stage: stage.maxDuration ?? '', deal: topic.maxDuration ?? '' }, stage.maxDuration);
   }
-  if (idle !== undefined && limit !== undefined && idle > limit) {
+  if (idle !== undefined && limit !== undefined && !clock.neverLater(idle, limit)) {
     report('warning', 'idle_limit_exceeds_stage_limit', `${path}.idleLimit`, 'Pipedrive rotting', { idle: stage.idleLimit ?? '', stage: stage.maxDuration ?? '' }, stage.idleLimit);
   }
 }
 
-function msOf(text: string | undefined): number | undefined {
-  const duration = text === undefined ? undefined : parseDuration(text);
-  return duration === undefined ? undefined : durationToMs(duration);
+function durationOf(text: string | undefined): Duration | undefined {
+  return text === undefined ? undefined : parseDuration(text);
+}
+
+/**
+ * Compares two limits in the clock deadlines use (`addDuration` over the
+ * topic's working calendar, as `stageDeadline` and `dealDeadline` do):
+ * `neverLater(a, b)` holds when a limit `a` started at any instant never ends
+ * after a limit `b` started at the same instant (a first stage entered when
+ * its deal opens, S6 against S24).
+ *
+ * Without a calendar both are plain calendar time. With one, days and weeks
+ * count working days (`N = weeks × work days + days`) and the time part
+ * counts working time, so a limit is "move N working days, then consume T of
+ * working time". Both steps only move forward along the calendar's working
+ * time, so with `Nₐ ≤ N_b` and `Tₐ ≤ T_b` `a` is never later, and with
+ * `Nₐ ≥ N_b` and `Tₐ ≥ T_b` (one strictly) it is always later. Otherwise the
+ * answer depends on the working time `k` working days hold: exactly `k × H`
+ * (`H` the length of the working hours) when no UTC offset change of the
+ * zone ever falls inside the working hours. When one does (a whole-day
+ * calendar in a zone with daylight saving time), `k` working days hold
+ * between `k × H − (k + 1) × δ` and `k × H + (k + 1) × δ`, `δ` the largest
+ * change of one working day's length, and the answer is the conservative
+ * one: a topic is refused unless the bound proves it safe.
+ */
+interface LimitClock {
+  readonly neverLater: (a: Duration, b: Duration) => boolean;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+
+function limitClock(topic: SalesTopic): LimitClock {
+  let calendar: WorkingCalendar | undefined;
+  try {
+    calendar = topic.calendar === undefined ? undefined : compileCalendar(topic.calendar);
+  } catch {
+    // An unusable calendar is reported on its own (no_working_time, invalid_range); compare in calendar time meanwhile.
+    calendar = undefined;
+  }
+  if (calendar === undefined) return { neverLater: (a, b) => durationToMs(a) <= durationToMs(b) };
+  const working = calendar;
+  const hours = (working.workEndMinute - working.workStartMinute) * MINUTE;
+  let deviation: number | undefined;
+  const days = (duration: Duration) => Math.floor(Math.max(0, duration.weeks * working.workDaysPerWeek + duration.days));
+  const time = (duration: Duration) => durationToMs({ ...duration, weeks: 0, days: 0 });
+  return {
+    neverLater(a, b) {
+      const [daysA, daysB, timeA, timeB] = [days(a), days(b), time(a), time(b)];
+      if (daysA <= daysB && timeA <= timeB) return true;
+      if (daysA >= daysB && timeA >= timeB) return false;
+      deviation ??= dayLengthDeviation(working);
+      const k = Math.abs(daysB - daysA);
+      const slack = deviation === 0 ? 0 : (k + 1) * deviation;
+      // Fewer days but more time: the extra time must fit in the k working days `b` moves further.
+      if (daysA < daysB) return timeA - timeB <= k * hours - slack;
+      // More days but less time: the k working days `a` moves further must fit in the time `b` has left.
+      return k * hours + slack <= timeB - timeA;
+    },
+  };
+}
+
+/** Where the offset scan starts and ends: the years the runtime's time-zone data describes rule by rule. */
+const SCAN_FROM = Date.UTC(1970, 0, 1);
+const SCAN_TO = Date.UTC(2100, 0, 1);
+const deviations = new Map<string, number>();
+
+/**
+ * The largest amount by which one working day's working hours, as elapsed
+ * time, differ from their nominal length, over the offset changes the
+ * runtime knows for the calendar's zone from 1970 to 2100 (sampled weekly;
+ * every local date around a change is measured). Zero when no change ever
+ * falls inside the working hours. Cached per zone and working hours.
+ */
+function dayLengthDeviation(calendar: WorkingCalendar): number {
+  const key = `${calendar.timeZone} ${calendar.workStartMinute} ${calendar.workEndMinute}`;
+  const cached = deviations.get(key);
+  if (cached !== undefined) return cached;
+  const { clock } = calendar;
+  const nominal = (calendar.workEndMinute - calendar.workStartMinute) * MINUTE;
+  let largest = 0;
+  let previous = zoneOffsetMs(calendar.timeZone, SCAN_FROM);
+  for (let at = SCAN_FROM + WEEK; at <= SCAN_TO; at += WEEK) {
+    const offset = zoneOffsetMs(calendar.timeZone, at);
+    if (offset === previous) continue;
+    previous = offset;
+    for (let day = clock.dayOf(at - WEEK) - 1; day <= clock.dayOf(at) + 1; day += 1) {
+      const length = clock.toInstant(day, calendar.workEndMinute * MINUTE) - clock.toInstant(day, calendar.workStartMinute * MINUTE);
+      largest = Math.max(largest, Math.abs(length - nominal));
+    }
+  }
+  deviations.set(key, largest);
+  return largest;
 }
 
 /** Reachability from the first stage, and whether every stage can still end. */

@@ -8,9 +8,12 @@ import type { CompiledSalesTopic, CompiledStage } from '../compile/compiled-topi
 import type { Deal, FieldValue, HistoryEntry } from '../deal/deal.js';
 import { dealDeadline, idleDeadline, stageDeadline } from '../deal/deadlines.js';
 import { parseDeal } from '../deal/parse-deal.js';
+import { readableError } from '../deal/errors.js';
+import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import type { DealMigration, MigrationPlan } from './plan.js';
 import { MAX_TIME } from '../time/date.js';
+import { labelSchema, textSchema } from '../definition/text.js';
 
 /**
  * How a migrated deal's deadlines are set:
@@ -59,8 +62,8 @@ export interface MigrateOptions {
 const migrateOptionsSchema = z.strictObject({
   deadlines: z.enum(['keep', 'recompute']).optional(),
   at: z.number().int().min(0).max(MAX_TIME).optional(),
-  by: z.string().min(1).max(200).optional(),
-  reason: z.string().max(10_000).optional(),
+  by: labelSchema(200).optional(),
+  reason: textSchema(10_000).optional(),
 });
 
 /**
@@ -68,7 +71,10 @@ const migrateOptionsSchema = z.strictObject({
  * so none of its deals move), `deal_not_in_plan`, `deal_stays` (a closed
  * deal stays on its version), `deal_conflict`, `stale_deal` (the deal changed
  * since it was planned: plan again), `invalid_deal`, `invalid_options`,
- * `event_out_of_order` (`at` is before the deal's last change).
+ * `event_out_of_order` (`at` is before the deal's last change),
+ * `invalid_plan` (not a plan `planMigration` returned, or one whose topic is
+ * not a compiled topic), `unreadable_input` (the plan, the deal or the
+ * options have getters or proxy traps that throw).
  *
  * @example
  * if (!result.ok && result.error.code === 'stale_deal') plan = planMigration(v1, v2, await store.dealsOf(v1.id));
@@ -81,7 +87,9 @@ export type MigrationErrorCode =
   | 'stale_deal'
   | 'invalid_deal'
   | 'invalid_options'
-  | 'event_out_of_order';
+  | 'event_out_of_order'
+  | 'invalid_plan'
+  | 'unreadable_input';
 
 /**
  * Why {@link migrateDeal} refused, shaped like a deal error.
@@ -135,6 +143,9 @@ const plans = new WeakMap<MigrationPlan, ReadonlyMap<string, DealMigration>>();
  * a deal the plan does not migrate, a deal that changed since it was planned,
  * and a deal whose result would not pass `parseDeal` on the new version
  * (`invalid_deal`): whatever it returns is a valid stored deal of that version.
+ * Never throws: something other than a plan is `invalid_plan`, and a plan,
+ * deal or options whose getters or proxy traps throw is `unreadable_input`;
+ * the deal, the plan and the options are never modified.
  *
  * @example
  * const plan = planMigration(v1, v2, deals, { payment: 'shipment' });
@@ -144,6 +155,22 @@ const plans = new WeakMap<MigrationPlan, ReadonlyMap<string, DealMigration>>();
  * }
  */
 export function migrateDeal(plan: MigrationPlan, deal: Deal, options?: MigrateOptions | null): MigrateResult {
+  try {
+    return migrate(plan, deal, options);
+  } catch (error) {
+    // Only exotic arguments (a getter or proxy trap that throws) get here; plain data never does.
+    return refuse('unreadable_input', `The plan, the deal or the options could not be read (${readableError(error)}): pass plain data, such as parsed JSON.`);
+  }
+}
+
+function isPlan(plan: unknown): plan is MigrationPlan {
+  if (typeof plan !== 'object' || plan === null) return false;
+  const candidate = plan as Partial<MigrationPlan>;
+  return typeof candidate.ok === 'boolean' && Array.isArray(candidate.deals) && Array.isArray(candidate.conflicts) && (candidate.topic === null || isCompiledTopic(candidate.topic));
+}
+
+function migrate(plan: MigrationPlan, deal: Deal, options: MigrateOptions | null | undefined): MigrateResult {
+  if (!isPlan(plan)) return refuse('invalid_plan', 'Expected a plan returned by planMigration.');
   const parsedOptions = readOptions(options);
   if (!parsedOptions.ok) return parsedOptions;
   const checked = parsedOptions.options;
@@ -237,7 +264,7 @@ function readOptions(options: unknown): { readonly ok: true; readonly options: z
   try {
     parsed = migrateOptionsSchema.safeParse(options, zodParseOptions('en'));
   } catch (error) {
-    return { ok: false, error: refusal('invalid_options', `The options could not be read (${error instanceof Error ? error.message : String(error)}).`) };
+    return { ok: false, error: refusal('invalid_options', `The options could not be read (${readableError(error)}).`) };
   }
   if (parsed.success) return { ok: true, options: parsed.data };
   const first = fromZodIssues(parsed.error.issues, 'en')[0];
@@ -297,6 +324,8 @@ const RULES: Readonly<Record<MigrationErrorCode, string>> = {
   invalid_deal: 'input',
   invalid_options: 'input',
   event_out_of_order: 'time',
+  invalid_plan: 'input',
+  unreadable_input: 'input',
 };
 
 function refusal(code: MigrationErrorCode, message: string, path?: string): MigrationError {

@@ -5,9 +5,11 @@
  * @module
  */
 import { compileTopic } from '../compile/compile.js';
+import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledTopic } from '../compile/compiled-topic.js';
 import { checkDeal } from '../deal/check-deal.js';
 import type { Deal } from '../deal/deal.js';
+import { readableError } from '../deal/errors.js';
 import { mergeFields, missingFields } from '../deal/fields.js';
 import { TopicValidationError } from '../definition/issue.js';
 import type { Approver, TopicDefinition } from '../definition/schema.js';
@@ -39,7 +41,8 @@ export type StageMapping = Readonly<Record<string, string>>;
  * fits its field's new definition), `pending_deadline_change` (a request waits
  * for approval and the approval rules changed, S25), `cannot_close` (a
  * finished deal waits for a business event, and the new version closes on the
- * finish itself, S34).
+ * finish itself, S34), `unreadable_input` (an argument, or one deal, whose
+ * getters or proxy traps throw: plain data, such as parsed JSON, never does).
  *
  * @example
  * const blocking = plan.conflicts.filter((conflict) => conflict.code === 'stage_removed').map((conflict) => conflict.dealId);
@@ -57,7 +60,8 @@ export type MigrationConflictCode =
   | 'required_fields_missing'
   | 'invalid_field_value'
   | 'pending_deadline_change'
-  | 'cannot_close';
+  | 'cannot_close'
+  | 'unreadable_input';
 
 /**
  * One reason a plan cannot be applied, as data: `dealId` for a deal's
@@ -149,7 +153,9 @@ export interface MigrationPlan {
  * under the old rules, so it must be approved or rejected on the old version
  * first. Values of fields the new version removed are not conflicts: the
  * migration entry keeps them (see `retiredFields`). Never throws; versions may be given as definitions or
- * compiled topics.
+ * compiled topics (a look-alike of a compiled topic is validated as a definition). A `deals` that is not
+ * an array is `invalid_deal` at path `deals`; an argument whose getters or proxy traps throw is
+ * `unreadable_input` (for one deal of the list, that deal's conflict). The arguments are never modified.
  *
  * @example
  * const plan = planMigration(v1, v2, await store.dealsOf('standard'), { payment: 'shipment' });
@@ -161,6 +167,16 @@ export function planMigration(
   deals: readonly Deal[],
   mapping: StageMapping = {},
 ): MigrationPlan {
+  try {
+    return plan(before, after, deals, mapping);
+  } catch (error) {
+    // Only exotic arguments (a getter or proxy trap that throws) get here; plain data never does.
+    const text = `The versions, the deals or the mapping could not be read (${readableError(error)}): pass plain data, such as parsed JSON.`;
+    return { topicId: '', fromVersion: 0, toVersion: 0, ok: false, mapping: {}, changes: [], deals: [], conflicts: [conflict('unreadable_input', { text })], topic: null };
+  }
+}
+
+function plan(before: TopicDefinition | CompiledTopic, after: TopicDefinition | CompiledTopic, deals: readonly Deal[], mapping: StageMapping): MigrationPlan {
   const conflicts: MigrationConflict[] = [];
   const old = compiled(before, 'before', conflicts);
   const next = compiled(after, 'after', conflicts);
@@ -178,15 +194,37 @@ export function planMigration(
   checkMapping(old, next, mapping, conflicts);
 
   const steps: DealMigration[] = [];
+  if (!Array.isArray(deals)) conflicts.push(conflict('invalid_deal', { text: 'The deals must be an array of deals.', path: 'deals' }));
   const list: readonly unknown[] = Array.isArray(deals) ? deals : [];
-  const counts = new Map<unknown, number>();
-  for (const deal of list) if (isObject(deal)) counts.set(deal.id, (counts.get(deal.id) ?? 0) + 1);
+  // Each deal's id, read once: a deal whose id cannot be read is unreadable, one without a string id malformed.
+  const ids = list.map((deal): string | Error | undefined => {
+    try {
+      return isObject(deal) && typeof deal.id === 'string' ? deal.id : undefined;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(readableError(error));
+    }
+  });
+  const counts = new Map<string, number>();
+  for (const id of ids) if (typeof id === 'string') counts.set(id, (counts.get(id) ?? 0) + 1);
   list.forEach((deal, index) => {
-    if (!isObject(deal) || typeof deal.id !== 'string') {
-      conflicts.push(conflict('invalid_deal', { text: `Deal #${index} is malformed: expected an object with an id.`, path: `[${index}]` }));
+    const dealId = ids[index];
+    if (typeof dealId !== 'string') {
+      conflicts.push(
+        dealId === undefined
+          ? conflict('invalid_deal', { text: `Deal #${index} is malformed: expected an object with an id.`, path: `[${index}]` })
+          : conflict('unreadable_input', { text: `Deal #${index} could not be read (${readableError(dealId)}): pass plain data, such as parsed JSON.`, path: `[${index}]` }),
+      );
       return;
     }
-    const planned = planDeal(old, next, deal as unknown as Deal, mapping, (counts.get(deal.id) ?? 0) > 1);
+    let planned: DealMigration;
+    try {
+      planned = planDeal(old, next, deal as Deal, mapping, (counts.get(dealId) ?? 0) > 1);
+    } catch (error) {
+      // One unreadable deal does not stop the plan: it is that deal's conflict.
+      const text = `Deal ${dealId} could not be read (${readableError(error)}): pass plain data, such as parsed JSON.`;
+      const conflicts = [conflict('unreadable_input', { dealId, text, path: `[${index}]` })];
+      planned = { dealId, revision: -1, status: 'open', action: 'conflict', from: '', to: null, mapped: false, conflicts };
+    }
     steps.push(planned);
     conflicts.push(...planned.conflicts);
   });
@@ -278,7 +316,7 @@ function compiled(topic: TopicDefinition | CompiledTopic, path: 'before' | 'afte
 }
 
 function isCompiled(topic: unknown): topic is CompiledTopic {
-  return isObject(topic) && 'definition' in topic && 'machine' in topic;
+  return isCompiledTopic(topic);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -307,6 +345,7 @@ const RULES: Readonly<Record<MigrationConflictCode, string>> = {
   invalid_field_value: 'S29',
   pending_deadline_change: 'S25',
   cannot_close: 'S34',
+  unreadable_input: 'input',
 };
 
 interface ConflictDetails {

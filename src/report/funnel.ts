@@ -38,7 +38,9 @@
  *
  * @module
  */
+import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
+import { readableError } from '../deal/errors.js';
 import type { Deal, DealResult, HistoryEntry } from '../deal/deal.js';
 import { stageDeadline } from '../deal/deadlines.js';
 
@@ -222,25 +224,82 @@ export function funnelBuilder(topic: CompiledTopic): FunnelBuilder {
 }
 
 /**
+ * Why {@link funnelReport} gave no report: `invalid_topic` (not a topic
+ * `compileTopic` returned), `not_a_sales_topic` (audit and service topics
+ * have no funnel), `invalid_options` (`now` is not a finite number),
+ * `invalid_deals` (the deals are not an array or another iterable),
+ * `unreadable_input` (an argument or one deal whose getters, proxy traps or
+ * iterator throw; `path` names the deal when it is one).
+ *
+ * @example
+ * const result = funnelReport(compiled, deals, { now: Date.now() });
+ * if (!result.ok && result.error.code === 'unreadable_input') console.warn(result.error.path, result.error.message);
+ */
+export interface FunnelError {
+  readonly code: 'invalid_topic' | 'not_a_sales_topic' | 'invalid_options' | 'invalid_deals' | 'unreadable_input';
+  readonly message: string;
+  readonly rule: string;
+  readonly path?: string;
+}
+
+/**
+ * The answer of {@link funnelReport}: the report, or why there is none.
+ *
+ * @example
+ * const result: FunnelResult = funnelReport(compiled, deals, { now: Date.now() });
+ * if (result.ok) console.log(formatFunnelReport(result.report, compiled));
+ */
+export type FunnelResult = { readonly ok: true; readonly report: FunnelReport } | { readonly ok: false; readonly error: FunnelError };
+
+function funnelError(code: FunnelError['code'], message: string, path?: string): FunnelResult {
+  const rule = code === 'not_a_sales_topic' ? 'S23' : 'input';
+  return { ok: false, error: { code, rule, message, ...(path === undefined ? {} : { path }) } };
+}
+
+/**
  * Builds the funnel of a sales topic from its deals' histories: per stage the
  * deals and visits, conversion to the next stage and to a positive finish,
  * median and 90th-percentile time in stage, and overdue rate; overall the win
  * rate, finishes by outcome and by outcome kind (why deals fail, S27), status
- * counts and the open and weighted pipeline. Deals of other topics are
- * skipped and open "negotiations ongoing" deals (S11) are only counted; see
- * the module notes for every definition. Throws a `TypeError` for an audit
- * or service topic, or a `now` that is not a finite number.
+ * counts and the open and weighted pipeline. Deals of other topics, and
+ * entries that are not objects, are skipped and open "negotiations ongoing"
+ * deals (S11) are only counted; see the module notes for every definition.
+ * Never throws: a topic `compileTopic` did not make, an audit or service
+ * topic, a `now` that is not a finite number, deals that are not iterable
+ * and arguments (or a deal) whose getters or proxy traps throw give a
+ * {@link FunnelError}. The deals and options are never modified.
  *
  * @example
- * const report = funnelReport(compiled, await store.dealsOf('standard'), { now: Date.now() });
- * report.winRate;                             // 0.42
- * report.stages.map((stage) => stage.toNext); // [0.9, 0.7, 0.55, 0.8, null]
+ * const result = funnelReport(compiled, await store.dealsOf('standard'), { now: Date.now() });
+ * if (result.ok) {
+ *   result.report.winRate;                             // 0.42
+ *   result.report.stages.map((stage) => stage.toNext); // [0.9, 0.7, 0.55, 0.8, null]
+ * }
  */
-export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], options: FunnelReportOptions): FunnelReport {
-  const funnel = funnelBuilder(topic);
-  checkNow(options);
-  for (const deal of deals) funnel.add(deal);
-  return funnel.report(options);
+export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], options: FunnelReportOptions): FunnelResult {
+  if (!isCompiledTopic(topic)) return funnelError('invalid_topic', 'Expected a topic returned by compileTopic.', 'topic');
+  let index = -1;
+  try {
+    if (topic.kind !== 'sales') return funnelError('not_a_sales_topic', `A funnel needs a sales topic; "${topic.id}" is a ${topic.kind} topic.`, 'topic');
+    const now = (options as Partial<FunnelReportOptions> | null | undefined)?.now;
+    if (typeof now !== 'number' || !Number.isFinite(now)) {
+      return funnelError('invalid_options', `A funnel report needs options.now, a finite number of epoch ms; got ${typeof now === 'number' ? String(now) : typeof now}.`, 'now');
+    }
+    if (typeof (deals as Partial<Iterable<unknown>> | null | undefined)?.[Symbol.iterator] !== 'function') {
+      return funnelError('invalid_deals', 'The deals must be an array (or another iterable) of deals.', 'deals');
+    }
+    const funnel = new FunnelTally(topic);
+    for (const deal of deals) {
+      index += 1;
+      funnel.add(deal);
+    }
+    index = -1;
+    return { ok: true, report: funnel.report({ now }) };
+  } catch (error) {
+    // Only exotic arguments (a getter, proxy trap or iterator that throws) get here; plain data never does.
+    const what = index < 0 ? 'The topic, the deals or the options' : `Deal #${index}`;
+    return funnelError('unreadable_input', `${what} could not be read (${readableError(error)}): pass plain data, such as parsed JSON.`, index < 0 ? undefined : `deals[${index}]`);
+  }
 }
 
 function checkNow(options: FunnelReportOptions): void {
@@ -289,6 +348,10 @@ class FunnelTally implements FunnelBuilder {
   add(deal: Deal): void {
     const topic = this.topic;
     this.deals++;
+    if (typeof deal !== 'object' || deal === null) {
+      this.skipped++;
+      return;
+    }
     const current = deal.topicId === topic.id && deal.topicVersion === topic.version ? topic.stages.get(deal.stageId) : undefined;
     if (current === undefined) {
       this.skipped++;

@@ -152,10 +152,15 @@ const NOT_OVERDUE: OverdueResult = Object.freeze({ overdue: false, limits: Objec
  * overdue(compiled, deal, now, { kinds: ['deal'] });         // only the whole-deal limit (S24)
  */
 export function overdue(topic: CompiledTopic, deal: Deal, now: number, options?: OverdueOptions): OverdueResult {
-  const topicId = salesTopicId(topic);
-  if (topicId === undefined || !Number.isFinite(now)) return NOT_OVERDUE;
-  const limits = readExceeded(deal, topicId, now, kindMask(options));
-  return limits === undefined ? NOT_OVERDUE : { overdue: true, limits };
+  try {
+    const topicId = salesTopicId(topic);
+    if (topicId === undefined || !Number.isFinite(now)) return NOT_OVERDUE;
+    const limits = exceeded(deal, topicId, now, kindMask(options));
+    return limits === undefined ? NOT_OVERDUE : { overdue: true, limits };
+  } catch {
+    // A deal or options whose getters or proxy traps throw: not overdue.
+    return NOT_OVERDUE;
+  }
 }
 
 /**
@@ -174,28 +179,31 @@ export function overdue(topic: CompiledTopic, deal: Deal, now: number, options?:
  */
 export function findOverdue(topic: CompiledTopic, deals: Iterable<Deal>, now: number, options?: OverdueOptions): OverdueDeal[] {
   const found: OverdueDeal[] = [];
-  const topicId = salesTopicId(topic);
-  if (topicId === undefined || !Number.isFinite(now) || !isIterable(deals)) return found;
-  const mask = kindMask(options);
-  if (mask === 0) return found;
-  if (Array.isArray(deals)) {
-    const list: readonly Deal[] = deals;
-    for (let index = 0; index < list.length; index += 1) {
-      const deal = list[index] as Deal;
-      const limits = readExceeded(deal, topicId, now, mask);
-      if (limits !== undefined) found.push({ deal, limits });
-    }
-    return found;
-  }
   try {
-    for (const deal of deals) {
-      const limits = readExceeded(deal, topicId, now, mask);
-      if (limits !== undefined) found.push({ deal, limits });
+    const topicId = salesTopicId(topic);
+    if (topicId === undefined || !Number.isFinite(now) || !isIterable(deals)) return found;
+    const mask = kindMask(options);
+    if (mask === 0) return found;
+    if (Array.isArray(deals)) {
+      const list: readonly Deal[] = deals;
+      for (let index = 0; index < list.length; index += 1) check(list[index] as Deal, topicId, now, mask, found);
+    } else {
+      for (const deal of deals) check(deal, topicId, now, mask, found);
     }
   } catch {
-    // An iterator that throws ends the scan: what it yielded before is answered.
+    // Options, a topic or an iterator that throw end the scan: what was found before is answered.
   }
   return found;
+}
+
+/** Adds the deal to `found` when it is overdue; one deal whose getters or proxy traps throw is skipped, and the scan goes on. */
+function check(deal: Deal, topicId: string, now: number, mask: number, found: OverdueDeal[]): void {
+  try {
+    const limits = exceeded(deal, topicId, now, mask);
+    if (limits !== undefined) found.push({ deal, limits });
+  } catch {
+    // Not overdue: its deadlines cannot be read.
+  }
 }
 
 /**
@@ -214,33 +222,29 @@ export function findOverdue(topic: CompiledTopic, deals: Iterable<Deal>, now: nu
  */
 export function nextDeadline(deal: Deal, after?: number): Deadline | null {
   try {
-    return earliestDeadline(deal, after);
+    if (typeof deal !== 'object' || deal === null || deal.status !== 'open') return null;
+    const floor = after ?? Number.NEGATIVE_INFINITY;
+    let kind: LimitKind | null = null;
+    let at = Number.POSITIVE_INFINITY;
+    const stage = deal.stageDueAt;
+    if (isDeadline(stage) && stage > floor && stage < at) {
+      kind = 'stage';
+      at = stage;
+    }
+    const whole = deal.dueAt;
+    if (isDeadline(whole) && whole > floor && whole < at) {
+      kind = 'deal';
+      at = whole;
+    }
+    const idle = deal.idleDueAt;
+    if (isDeadline(idle) && idle > floor && idle < at) {
+      kind = 'idle';
+      at = idle;
+    }
+    return kind === null ? null : { kind, at };
   } catch {
     return null; // a deal whose getters or proxy traps throw has no readable deadline
   }
-}
-
-function earliestDeadline(deal: Deal, after: number | undefined): Deadline | null {
-  if (typeof deal !== 'object' || deal === null || deal.status !== 'open') return null;
-  const floor = after ?? Number.NEGATIVE_INFINITY;
-  let kind: LimitKind | null = null;
-  let at = Number.POSITIVE_INFINITY;
-  const stage = deal.stageDueAt;
-  if (isDeadline(stage) && stage > floor && stage < at) {
-    kind = 'stage';
-    at = stage;
-  }
-  const whole = deal.dueAt;
-  if (isDeadline(whole) && whole > floor && whole < at) {
-    kind = 'deal';
-    at = whole;
-  }
-  const idle = deal.idleDueAt;
-  if (isDeadline(idle) && idle > floor && idle < at) {
-    kind = 'idle';
-    at = idle;
-  }
-  return kind === null ? null : { kind, at };
 }
 
 /** The topic's id when deals can be overdue on it (sales topics), else `undefined`. */
@@ -248,25 +252,17 @@ function salesTopicId(topic: CompiledTopic): string | undefined {
   return isCompiledTopic(topic) && topic.kind === 'sales' ? topic.id : undefined;
 }
 
-/** The limits asked for; options that cannot be read (a throwing getter or proxy) ask for none. */
+/** The limits asked for (may throw for options whose getters or proxy traps throw: the export's `try` answers). */
 function kindMask(options: OverdueOptions | undefined): number {
-  try {
-    const kinds: unknown = options?.kinds;
-    if (!Array.isArray(kinds)) return ALL;
-    let mask = 0;
-    for (const kind of kinds as unknown[]) mask |= typeof kind === 'string' && Object.hasOwn(KIND_BITS, kind) ? KIND_BITS[kind as LimitKind] : 0;
-    return mask;
-  } catch {
-    return 0;
-  }
+  const kinds: unknown = options?.kinds;
+  if (!Array.isArray(kinds)) return ALL;
+  let mask = 0;
+  for (const kind of kinds as unknown[]) mask |= typeof kind === 'string' && Object.hasOwn(KIND_BITS, kind) ? KIND_BITS[kind as LimitKind] : 0;
+  return mask;
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {
-  try {
-    return typeof value === 'object' && value !== null && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
-  } catch {
-    return false;
-  }
+  return typeof value === 'object' && value !== null && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
 
 /** A well-formed stored deadline: a finite number. */
@@ -281,17 +277,9 @@ function passed(value: unknown, now: number): value is number {
 
 /**
  * The exceeded limits of a deal, or `undefined` (without allocating) when it
- * is on time, not open, or of another topic. `now` is finite.
+ * is on time, not open, or of another topic. `now` is finite. Throws only for
+ * a deal whose getters or proxy traps throw: the callers' `try` answers.
  */
-/** {@link exceeded}, with a deal whose getters or proxy traps throw read as not overdue. */
-function readExceeded(deal: Deal, topicId: string, now: number, mask: number): OverdueLimit[] | undefined {
-  try {
-    return exceeded(deal, topicId, now, mask);
-  } catch {
-    return undefined;
-  }
-}
-
 function exceeded(deal: Deal, topicId: string, now: number, mask: number): OverdueLimit[] | undefined {
   if (typeof deal !== 'object' || deal === null || deal.status !== 'open' || deal.topicId !== topicId) return undefined;
   let limits: OverdueLimit[] | undefined;

@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileTopic, parseTopic, TopicValidationError, type CompiledSalesTopic, type DealEvent, type TopicIssue, type TopicInput } from '../../src/index.js';
+import { compileTopic, parseTopic, TopicValidationError, type CompiledSalesTopic, type DealEvent, type TopicIssue } from '../../src/index.js';
+import { bigTopic } from '../../bench/topics.js';
 import { expectAgreement, manager, MONDAY, HOUR, open } from '../support.js';
-
-/**
- * A topic of `stages` stages in a chain (each moves on; the last one wins), with
- * `globals` global outcomes (finishes and moves back to some stage, alternately)
- * and `kinds` outcome kinds of every polarity.
- */
-function bigTopic(stages: number, globals: number, kinds: number): TopicInput {
-  return {
-    id: 'big',
-    name: 'Big',
-    kind: 'sales',
-    stages: Array.from({ length: stages }, (_, s) => ({
-      id: `s${s}`,
-      name: `Stage ${s}`,
-      outcomes: [s === stages - 1 ? { id: 'won', name: 'Won', finish: 'positive' as const } : { id: 'next', name: 'Next', to: `s${s + 1}` }],
-    })),
-    globalOutcomes: Array.from({ length: globals }, (_, g) =>
-      g % 2 === 0 ? { id: `g${g}`, name: `Lost ${g}`, finish: 'negative' as const } : { id: `g${g}`, name: `Back ${g}`, to: `s${g % stages}` },
-    ),
-    outcomeKinds: Array.from({ length: kinds }, (_, k) => ({ id: `k${k}`, name: `Kind ${k}`, polarity: (['positive', 'negative', 'neutral'] as const)[k % 3] })),
-  };
-}
 
 /** The transitions of `eventType` in the machine, on every state node. */
 function transitionCount(topic: CompiledSalesTopic, eventType: string): number {

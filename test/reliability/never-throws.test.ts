@@ -10,17 +10,27 @@ import { describe, expect, it } from 'vitest';
 import {
   applyEvent,
   availableOutcomes,
+  canEditTopic,
+  cancelEvent,
+  createTopic,
+  editTopic,
+  isApprover,
+  planEvent,
+  recordEvent,
   findOverdue,
+  funnelReport,
   isCompiledTopic,
+  migrateDeal,
   nextDeadline,
   openDeal,
   overdue,
   parseDeal,
+  planMigration,
   safeParseTopic,
   standardTopic,
   compileTopic,
 } from '../../src/index.js';
-import { MONDAY, compileSales, manager } from '../support.js';
+import { MONDAY, compileSales, director, manager } from '../support.js';
 
 const boom = (): never => {
   throw new Error('boom');
@@ -43,9 +53,22 @@ const opened = openDeal(topic, { id: 'd-1', clientId: 'c-1', ownerId: manager.id
 if (!opened.ok) throw new Error('the standard topic opens a deal');
 const deal = opened.deal;
 const input = { id: 'd-2', clientId: 'c-1', ownerId: manager.id, at: MONDAY };
+const v2 = compileSales({ ...standardTopic, version: 2 });
+const plan = planMigration(topic, v2, [deal]);
+if (!plan.ok) throw new Error('the standard topic migrates to its next version');
+type Plan = { ok?: unknown; conflicts?: { code?: unknown }[] } | null;
+const planOrConflicts = (r: unknown): boolean =>
+  typeof (r as Plan)?.ok === 'boolean' && Array.isArray((r as Plan)?.conflicts) && ((r as Plan)?.ok === true || ((r as Plan)?.conflicts ?? []).every((c) => typeof c.code === 'string') && ((r as Plan)?.conflicts?.length ?? 0) > 0);
 
 type Answer = { ok?: unknown; issues?: unknown[]; error?: { code?: unknown }; overdue?: unknown; at?: unknown } | null;
 const resultOrError = (r: unknown): boolean => (r as Answer)?.ok === true || typeof (r as Answer)?.error?.code === 'string';
+
+const parsedOrIssues = (r: unknown): boolean => (r as Answer)?.ok === true || ((r as Answer)?.issues?.length ?? 0) > 0;
+const eventOrError = (r: unknown): boolean => (r as { ok?: unknown; event?: unknown } | null)?.event !== undefined || typeof (r as Answer)?.error?.code === 'string';
+const serviceTopic = compileTopic({ id: 'maintenance', name: 'Maintenance', kind: 'service' });
+const planned = planEvent(serviceTopic, { id: 'e-1', clientId: 'c-1', actor: manager, at: MONDAY, plannedFor: MONDAY + 1 });
+if (!planned.ok) throw new Error('a service topic plans an event');
+const plannedEvent = planned.event;
 
 /** Each export with valid arguments and what a typed answer looks like. */
 const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...args: never[]) => unknown; typed: (result: unknown) => boolean }> = [
@@ -57,6 +80,16 @@ const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...a
   { name: 'findOverdue', args: [topic, [deal], MONDAY, {}], call: findOverdue, typed: (r) => Array.isArray(r) },
   { name: 'nextDeadline', args: [deal, MONDAY], call: nextDeadline, typed: (r) => r === null || typeof (r as Answer)?.at === 'number' },
   { name: 'availableOutcomes', args: [topic, deal, MONDAY, manager], call: availableOutcomes, typed: (r) => Array.isArray(r) },
+  { name: 'planMigration', args: [topic, v2, [deal], {}], call: planMigration, typed: planOrConflicts },
+  { name: 'migrateDeal', args: [plan, deal, { at: MONDAY + 1 }], call: migrateDeal, typed: resultOrError },
+  { name: 'funnelReport', args: [topic, [deal], { now: MONDAY + 1 }], call: funnelReport, typed: resultOrError },
+  { name: 'canEditTopic', args: [director], call: canEditTopic, typed: (r) => typeof r === 'boolean' },
+  { name: 'isApprover', args: [director, [{ role: 'director' }]], call: isApprover, typed: (r) => typeof r === 'boolean' },
+  { name: 'editTopic', args: [standardTopic, director, { op: 'updateTopic', changes: { name: 'Renamed' } }, {}], call: editTopic, typed: parsedOrIssues },
+  { name: 'createTopic', args: [director, { kind: 'service', id: 'visits', name: 'Visits' }, {}], call: createTopic, typed: parsedOrIssues },
+  { name: 'planEvent', args: [serviceTopic, { id: 'e-1', clientId: 'c-1', actor: manager, at: MONDAY, plannedFor: MONDAY + 1 }], call: planEvent, typed: eventOrError },
+  { name: 'recordEvent', args: [serviceTopic, plannedEvent, { actor: manager, at: MONDAY + 1 }], call: recordEvent, typed: eventOrError },
+  { name: 'cancelEvent', args: [serviceTopic, plannedEvent, { actor: manager, at: MONDAY + 1, reason: 'Client asked' }], call: cancelEvent, typed: eventOrError },
 ];
 
 describe('never-throwing exports answer hostile arguments with typed results', () => {
@@ -112,4 +145,39 @@ describe('never-throwing exports answer hostile arguments with typed results', (
     const found = findOverdue(topic, deals() as never, MONDAY);
     expect(found.map((hit) => hit.deal)).toEqual([late]);
   });
+
+  it('planMigration, migrateDeal and funnelReport answer with codes, and leave the caller\'s objects as they were', () => {
+    const before = structuredClone(deal);
+    const frozenDeal = deepFreeze(structuredClone(deal));
+    const options = deepFreeze({ at: MONDAY + 1 });
+    const deals = deepFreeze([frozenDeal]);
+    expect(planMigration(topic, v2, deals).ok).toBe(true);
+    expect(migrateDeal(plan, frozenDeal, options).ok).toBe(true);
+    expect(funnelReport(topic, deals, deepFreeze({ now: MONDAY + 1 })).ok).toBe(true);
+    expect(planMigration(topic, v2, null as never)).toMatchObject({ ok: false, conflicts: [{ code: 'invalid_deal', path: 'deals' }] });
+    expect(planMigration(topic, v2, [throwingGetters] as never)).toMatchObject({ ok: false, conflicts: [{ code: 'unreadable_input', path: '[0]' }] });
+    expect(planMigration(throwingProxy as never, v2, [deal])).toMatchObject({ ok: false, topic: null, conflicts: [{ code: 'unreadable_input' }] });
+    expect(planMigration({ ...topic } as never, v2, [deal])).toMatchObject({ ok: false, conflicts: [{ code: 'invalid_topic', path: 'before' }] });
+    expect(migrateDeal(null as never, deal)).toMatchObject({ ok: false, error: { code: 'invalid_plan' } });
+    expect(migrateDeal({ ...plan, topic: { ...v2 } } as never, deal)).toMatchObject({ ok: false, error: { code: 'invalid_plan' } });
+    expect(migrateDeal(throwingProxy as never, deal)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
+    expect(migrateDeal(plan, throwingGetters as never)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
+    expect(funnelReport(null as never, [deal], { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'invalid_topic', path: 'topic' } });
+    expect(funnelReport(topic, null as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'invalid_deals', path: 'deals' } });
+    expect(funnelReport(topic, [deal, throwingGetters] as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'unreadable_input', path: 'deals[1]' } });
+    // A null in the list is not a deal of this topic: skipped, like a deal of another topic.
+    const withNull = funnelReport(topic, [deal, null] as never, { now: MONDAY + 1 });
+    expect(withNull.ok && withNull.report).toMatchObject({ deals: 2, skipped: 1, counted: 1 });
+    expect(deal).toEqual(before);
+    expect(frozenDeal).toEqual(before);
+    expect(plan.deals).toHaveLength(1);
+  });
 });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key]);
+  }
+  return value;
+}

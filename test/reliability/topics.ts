@@ -198,6 +198,31 @@ export const CLOSE_EVENTS = ['invoice-paid', 'goods-shipped'] as const;
 const at = <T>(items: readonly T[], index: number): T => items[index % items.length] as T;
 const ms = (text: string): number => durationToMs(parseDuration(text) ?? { weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 });
 
+const HOUR_MS = 3_600_000;
+/** Minutes after midnight of `HH:MM`. */
+const minutesOf = (text: string): number => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
+
+/**
+ * Whether a stage limit never ends after the topic limit under a working
+ * calendar (S6 against S24), decided conservatively and apart from lint:
+ * days count working days (a week is the calendar's distinct work days),
+ * the time part working time; the working days the stage does not use must
+ * hold its time even if each one, and the partial days at both ends, lost
+ * two hours to a clock change.
+ */
+function fitsWorking(limit: string, topicLimit: string, calendar: CalendarPrint): boolean {
+  const zero = { weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };
+  const stage = parseDuration(limit) ?? zero;
+  const deal = parseDuration(topicLimit) ?? zero;
+  const perWeek = new Set(calendar.workDays).size;
+  const days = (d: typeof zero) => d.weeks * perWeek + d.days;
+  const time = (d: typeof zero) => durationToMs({ ...d, weeks: 0, days: 0 });
+  const hours = calendar.workHours === null ? 24 * HOUR_MS : (minutesOf(at(WORK_HOURS, calendar.workHours).end) - minutesOf(at(WORK_HOURS, calendar.workHours).start)) * 60_000;
+  const spare = days(deal) - days(stage);
+  if (spare < 0 || time(deal) > 0) return spare >= 0 && time(stage) <= time(deal);
+  return time(stage) === 0 || time(stage) <= spare * hours - (spare + 1) * 2 * HOUR_MS;
+}
+
 function stageId(style: TopicPrint['idStyle'], index: number): string {
   if (style === 'tricky' && index < TRICKY_IDS.length) return TRICKY_IDS[index] as string;
   if (style === 'long') return `${String(index).padStart(2, '0')}${'s'.repeat(62)}`;
@@ -216,7 +241,7 @@ export function buildTopic(print: TopicPrint): TopicInput {
   const fieldIds = print.fields.map((_, index) => (print.idStyle === 'tricky' ? at(['constructor', 'toString', 'hasOwnProperty', 'f3', 'f4', 'f5'], index) : `f${index}`));
   const kindIds = print.kinds.map((_, index) => (print.idStyle === 'tricky' ? at(['valueOf', 'k1', 'toString', 'k3', 'k4'], index) : `k${index}`));
   const topicLimit = print.maxDuration === null ? null : at(TOPIC_LIMITS, print.maxDuration);
-  const fitsTopic = (limit: string) => topicLimit === null || ms(limit) <= ms(topicLimit);
+  const fitsTopic = (limit: string) => topicLimit === null || (print.calendar === null ? ms(limit) <= ms(topicLimit) : fitsWorking(limit, topicLimit, print.calendar));
 
   const fits = (polarity: 'positive' | 'negative' | 'neutral', finish: 'positive' | 'negative' | null) => polarity === 'neutral' || finish === null || polarity === finish;
   const outcome = (o: OutcomePrint, id: string, stageIndex: number | null): Record<string, unknown> => {

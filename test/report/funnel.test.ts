@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, compileTopic, type CompiledSalesTopic, type Deal, type DealEvent, type TopicInput } from '../../src/index.js';
-import { formatDuration, formatFunnelReport, funnelBuilder, funnelReport, type FunnelReport } from '../../src/report/funnel.js';
+import { formatDuration, formatFunnelReport, funnelBuilder, funnelReport as funnelResult, type FunnelReport } from '../../src/report/funnel.js';
 import { accepted, admin, compileSales, DAY, HOUR, manager, MONDAY, open, standard } from '../support.js';
+
+/** The report of `funnelReport`, which answers errors as data; these suites expect a report. */
+function funnelReport(...args: Parameters<typeof funnelResult>): FunnelReport {
+  const result = funnelResult(...args);
+  if (!result.ok) throw new Error(`expected a report: ${result.error.code}: ${result.error.message}`);
+  return result.report;
+}
 
 /*
  * A small topic and a handful of deals with chosen times, whose funnel is
@@ -274,10 +281,13 @@ describe('funnelReport', () => {
     expect(JSON.stringify(empty)).not.toContain('NaN');
   });
 
-  it('refuses audit and service topics and a missing now', () => {
-    expect(() => funnelReport(compileTopic({ id: 'audit', name: 'Audit', kind: 'audit' }), [], { now: NOW })).toThrow(/sales topic/);
-    expect(() => funnelReport(standard(), [], { now: Number.NaN })).toThrow(TypeError);
-    expect(() => funnelReport(standard(), [], {} as { now: number })).toThrow(/options\.now/);
+  it('refuses audit and service topics and a missing now, as typed errors (issue 12 item 7)', () => {
+    expect(funnelResult(compileTopic({ id: 'audit', name: 'Audit', kind: 'audit' }), [], { now: NOW })).toEqual({
+      ok: false,
+      error: { code: 'not_a_sales_topic', rule: 'S23', path: 'topic', message: expect.stringMatching(/sales topic/) },
+    });
+    expect(funnelResult(standard(), [], { now: Number.NaN })).toMatchObject({ ok: false, error: { code: 'invalid_options', path: 'now' } });
+    expect(funnelResult(standard(), [], {} as { now: number })).toMatchObject({ ok: false, error: { code: 'invalid_options', message: expect.stringMatching(/options\.now/) } });
   });
 });
 

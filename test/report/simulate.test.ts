@@ -90,7 +90,7 @@ describe('simulate', () => {
     expect(overdue).toBeLessThan(0.5);
     // Without a horizon every deal runs to its end; the report is taken at the last event.
     expect(report.now).toBe(Math.max(...deals.map((deal) => deal.history.at(-1)?.at ?? 0)));
-    expect(funnelReport(topic, deals, { now: report.now })).toEqual(report);
+    expect(funnelReport(topic, deals, { now: report.now })).toEqual({ ok: true, report });
     // S27: refusals carry reasons.
     expect(report.finishesByKind.filter((row) => row.result === 'negative').every((row) => row.kindId !== null)).toBe(true);
   });

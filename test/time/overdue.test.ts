@@ -429,3 +429,23 @@ describe('findOverdue agrees with overdue', () => {
     ]);
   });
 });
+
+describe('findOverdue over an array whose element reads throw (issue 12 item 7, one try per export)', () => {
+  it('answers the hits before the throwing read, and goes on past a deal whose getters throw', () => {
+    const topic = standard();
+    const late = { ...open(topic), id: 'late', stageDueAt: MONDAY };
+    const unreadable = Object.defineProperty({ ...late, id: 'unreadable' }, 'status', { get: () => { throw new Error('boom'); }, enumerable: true });
+    const after = { ...late, id: 'after' };
+    expect(findOverdue(topic, [late, unreadable, after] as Deal[], MONDAY + 1).map((hit) => hit.deal.id)).toEqual(['late', 'after']);
+    // An array proxy (Array.isArray is true) whose third element cannot be read: the scan stops there, answering what it found.
+    const list = new Proxy([late, after, late, after], {
+      get: (target, key, receiver) => {
+        if (key === '2') throw new Error('connection lost');
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    let found: ReturnType<typeof findOverdue> = [];
+    expect(() => (found = findOverdue(topic, list, MONDAY + 1))).not.toThrow();
+    expect(found.map((hit) => hit.deal.id)).toEqual(['late', 'after']);
+  });
+});
