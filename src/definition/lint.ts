@@ -1,5 +1,5 @@
 import { compileCalendar, type WorkingCalendar } from '../time/calendar.js';
-import { durationToMs, parseDuration, type Duration } from '../time/duration.js';
+import { durationToMs, MAX_DURATION_DAYS, parseDuration, type Duration } from '../time/duration.js';
 import { zoneOffsetMs } from '../time/zone-offset.js';
 import type { Locale, Severity, TopicIssue } from './issue.js';
 import { kindFitsOutcome, kindsForOutcome } from './kinds.js';
@@ -66,6 +66,16 @@ function lintSales(topic: SalesTopic, report: Report): void {
   topic.globalOutcomes.forEach((outcome, index) => checkOutcome(outcome, `globalOutcomes[${index}]`));
 
   const clock = limitClock(topic);
+  const checkSpan = (text: string | undefined, path: string): void => {
+    const duration = durationOf(text);
+    const days = duration === undefined ? 0 : clock.spanDays(duration);
+    if (days > MAX_DURATION_DAYS) report('error', 'limit_too_long', path, 'calendar', { limit: text ?? '', days: Math.ceil(days), max: MAX_DURATION_DAYS }, text);
+  };
+  checkSpan(topic.maxDuration, 'maxDuration');
+  topic.stages.forEach((stage, s) => {
+    checkSpan(stage.maxDuration, `stages[${s}].maxDuration`);
+    checkSpan(stage.idleLimit, `stages[${s}].idleLimit`);
+  });
   const globalIds = new Map(topic.globalOutcomes.map((outcome, index) => [outcome.id, `globalOutcomes[${index}]`]));
   topic.stages.forEach((stage, s) => {
     const path = `stages[${s}]`;
@@ -184,6 +194,15 @@ function durationOf(text: string | undefined): Duration | undefined {
  */
 interface LimitClock {
   readonly neverLater: (a: Duration, b: Duration) => boolean;
+  /**
+   * How many calendar days a limit can take at most: its working days and
+   * working time spread over the calendar's working week. A limit longer
+   * than the range of durations (ten years) in calendar time is refused
+   * (`limit_too_long`): one working hour a week would otherwise stretch
+   * `PT87600H` over 1,680 years, which no deal lives and every deadline
+   * would pay for.
+   */
+  readonly spanDays: (duration: Duration) => number;
 }
 
 const MINUTE = 60_000;
@@ -199,13 +218,15 @@ function limitClock(topic: SalesTopic): LimitClock {
     // An unusable calendar is reported on its own (no_working_time, invalid_range); compare in calendar time meanwhile.
     calendar = undefined;
   }
-  if (calendar === undefined) return { neverLater: (a, b) => durationToMs(a) <= durationToMs(b) };
+  if (calendar === undefined) return { neverLater: (a, b) => durationToMs(a) <= durationToMs(b), spanDays: (duration) => durationToMs(duration) / DAY };
   const working = calendar;
   const hours = (working.workEndMinute - working.workStartMinute) * MINUTE;
   let deviation: number | undefined;
   const days = (duration: Duration) => Math.floor(Math.max(0, duration.weeks * working.workDaysPerWeek + duration.days));
   const time = (duration: Duration) => durationToMs({ ...duration, weeks: 0, days: 0 });
   return {
+    // Whole working days, then the time as whole working days of nominal hours, plus the week a start may wait for the first one.
+    spanDays: (duration) => ((days(duration) + Math.ceil(time(duration) / hours)) / working.workDaysPerWeek) * 7 + 7,
     neverLater(a, b) {
       const [daysA, daysB, timeA, timeB] = [days(a), days(b), time(a), time(b)];
       if (daysA <= daysB && timeA <= timeB) return true;

@@ -150,6 +150,10 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: () => 'The working calendar has no working time: no work days or empty working hours, so no time limit could ever run out.',
     ru: () => 'В рабочем календаре нет рабочего времени: нет рабочих дней или рабочие часы пусты, и ни один срок не истечёт.',
   },
+  limit_too_long: {
+    en: (p) => `The limit ${p.limit} takes up to ${p.days} days of calendar time on this working calendar; a limit may take at most ${p.max} days (ten years).`,
+    ru: (p) => `Срок ${p.limit} по этому рабочему календарю длится слишком долго (календарных дней: до ${p.days}; допустимо не более ${p.max}, то есть десять лет).`,
+  },
   // Topic editing (edit.ts).
   not_permitted: {
     en: (p) => `User ${p.actor} may not edit topics: it takes the system administrator, the "director" role or full access to the Clients/CRM zone.`,

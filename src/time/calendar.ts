@@ -306,7 +306,12 @@ function nthWorkingDayAfter(calendar: WorkingCalendar, day: number, count: numbe
 interface CalendarFacts {
   readonly exceptions: readonly number[];
   readonly fixedOffset: boolean;
+  /** The zone's offset at the week boundaries {@link skippableWeeks} has asked for, by local date: the same weeks recur in every deadline. */
+  readonly weekOffsets: Map<number, number>;
 }
+
+/** Enough week boundaries for ten years of deadlines on one calendar many times over; the memo starts again past it. */
+const WEEK_OFFSETS_LIMIT = 100_000;
 
 const calendarFacts = new WeakMap<WorkingCalendar, CalendarFacts>();
 
@@ -317,7 +322,7 @@ function factsOf(calendar: WorkingCalendar): CalendarFacts {
   let facts = calendarFacts.get(calendar);
   if (facts === undefined) {
     const exceptions = [...new Set([...calendar.holidays, ...calendar.workingDays])].sort((a, b) => a - b);
-    facts = { exceptions, fixedOffset: FIXED_ZONE.test(calendar.timeZone) };
+    facts = { exceptions, fixedOffset: FIXED_ZONE.test(calendar.timeZone), weekOffsets: new Map() };
     calendarFacts.set(calendar, facts);
   }
   return facts;
@@ -343,15 +348,22 @@ function nextException(exceptions: readonly number[], day: number): number {
  * than `left`. Returns the weeks and the offset.
  */
 function skippableWeeks(calendar: WorkingCalendar, day: number, left: number, weekTime: number): { weeks: number; offset: number; shifts: boolean } {
-  const { exceptions, fixedOffset } = factsOf(calendar);
+  const { exceptions, fixedOffset, weekOffsets } = factsOf(calendar);
   const weeks = Math.min(Math.ceil(left / weekTime) - 1, Math.floor((nextException(exceptions, day - 1) - day) / 7), Math.floor((MAX_DAY - day) / 7));
   if (!(weeks > 0)) return { weeks: 0, offset: 0, shifts: false };
   const { offsetAt } = calendar.clock;
   const offset = offsetAt(day * DAY - SPAN);
   if (fixedOffset) return { weeks, offset, shifts: false };
+  if (weekOffsets.size > WEEK_OFFSETS_LIMIT) weekOffsets.clear();
   for (let week = 1; week <= weeks; week += 1) {
+    const boundary = day + 7 * week;
+    let next = weekOffsets.get(boundary);
+    if (next === undefined) {
+      next = offsetAt(boundary * DAY + SPAN);
+      weekOffsets.set(boundary, next);
+    }
     // The offset changes within the week after `week - 1` whole weeks: those are counted, that one is walked.
-    if (offsetAt((day + 7 * week) * DAY + SPAN) !== offset) return { weeks: week - 1, offset, shifts: true };
+    if (next !== offset) return { weeks: week - 1, offset, shifts: true };
   }
   return { weeks, offset, shifts: false };
 }

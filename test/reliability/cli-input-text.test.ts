@@ -33,7 +33,8 @@ async function cli(args: readonly string[], color = false) {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'crm-topics-input-text-'));
   const renamed = structuredClone(standardTopic) as { stages: { name: string }[] };
-  (renamed.stages[0] as { name: string }).name = hostile;
+  // Names refuse bidirectional controls (src/definition/text.ts); every other control still reaches the output through a name.
+  (renamed.stages[0] as { name: string }).name = hostile.replace(/[\u202a-\u202e\u2066-\u2069]/gu, '');
   write('standard.json', JSON.stringify(standardTopic));
   write('renamed.json', JSON.stringify(renamed));
   const broken = structuredClone(renamed) as unknown as { stages: Record<string, unknown>[]; globalOutcomes: unknown[] };

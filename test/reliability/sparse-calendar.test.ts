@@ -240,3 +240,46 @@ describe('lint: a calendar with no working time at all is refused', () => {
     expect(issues.some((issue) => issue.code === 'no_working_time')).toBe(false);
   });
 });
+
+describe('a deadline on a sparse calendar costs a few weeks of walk, whatever the zone (issue 12, item 2)', () => {
+  const withCalendar = (calendar: Calendar, maxDuration: string): SalesTopic => ({ ...(standardTopic as SalesTopic), calendar, maxDuration });
+  const oneHourAWeek = (timeZone: string): Calendar => ({ timeZone, workDays: [1], workHours: { start: '09:00', end: '10:00' }, holidays: [], workingDays: [] });
+
+  it('lint refuses a limit that would take more than ten years of calendar time on the calendar (limit_too_long), in English and Russian', () => {
+    const topic = withCalendar(oneHourAWeek('Europe/Berlin'), 'PT87600H');
+    const en = lintTopic(topic).find((issue) => issue.code === 'limit_too_long');
+    const ru = lintTopic(topic, { locale: 'ru' }).find((issue) => issue.code === 'limit_too_long');
+    expect(en).toMatchObject({ severity: 'error', path: 'maxDuration', rule: 'calendar', value: 'PT87600H' });
+    expect(en?.message).toContain('PT87600H');
+    expect(ru?.message).toMatch(/календарных дней/);
+    const stage = { ...(standardTopic.stages[0] as SalesTopic['stages'][number]), maxDuration: 'P600D', idleLimit: 'P600D' };
+    const stages = lintTopic({ ...withCalendar(oneHourAWeek('UTC'), 'P3650D'), maxDuration: undefined, stages: [stage, ...standardTopic.stages.slice(1)] } as SalesTopic);
+    expect(stages.filter((issue) => issue.code === 'limit_too_long').map((issue) => issue.path)).toEqual(['stages[0].maxDuration', 'stages[0].idleLimit']);
+  });
+
+  it('lint accepts the longest limit that fits in ten years, and the same limits on a full working week', () => {
+    expect(lintTopic(withCalendar(oneHourAWeek('Europe/Berlin'), 'PT520H')).some((issue) => issue.code === 'limit_too_long')).toBe(false);
+    expect(lintTopic(withCalendar(oneHourAWeek('Europe/Berlin'), 'PT521H')).some((issue) => issue.code === 'limit_too_long')).toBe(true);
+    const fullWeek: Calendar = { timeZone: 'Europe/Moscow', workDays: [1, 2, 3, 4, 5], workHours: { start: '09:00', end: '18:00' }, holidays: [], workingDays: [] };
+    expect(lintTopic(withCalendar(fullWeek, 'P365D')).some((issue) => issue.code === 'limit_too_long')).toBe(false);
+  });
+
+  it('the longest accepted limit always ends within ten years of its start', () => {
+    const calendar = compileCalendar(oneHourAWeek('Europe/Berlin'));
+    const start = Date.UTC(2026, 0, 12, 9);
+    expect(addDuration(start, parsed('PT520H'), calendar) - start).toBeLessThanOrEqual(MAX_DURATION_DAYS * DAY);
+  });
+
+  it('gives one calendar, asked again and again, the answers of a fresh calendar (the week offsets it keeps change nothing)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Europe/Moscow'), fc.array(fc.integer({ min: 0, max: 20 * 365 * 24 }), { minLength: 2, maxLength: 12 }), (timeZone, hours) => {
+        const kept = compileCalendar(oneHourAWeek(timeZone));
+        for (const hour of hours) {
+          const start = Date.UTC(2020, 0, 1) + hour * 3_600_000;
+          expect(addDuration(start, parsed('PT300H'), kept)).toBe(addDuration(start, parsed('PT300H'), compileCalendar(oneHourAWeek(timeZone))));
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

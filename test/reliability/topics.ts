@@ -201,6 +201,9 @@ const ms = (text: string): number => durationToMs(parseDuration(text) ?? { weeks
 const HOUR_MS = 3_600_000;
 /** Minutes after midnight of `HH:MM`. */
 const minutesOf = (text: string): number => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
+/** The nominal working time of one work day of a calendar. */
+const workingDayMs = (calendar: CalendarPrint): number =>
+  calendar.workHours === null ? 24 * HOUR_MS : (minutesOf(at(WORK_HOURS, calendar.workHours).end) - minutesOf(at(WORK_HOURS, calendar.workHours).start)) * 60_000;
 
 /**
  * Whether a stage limit never ends after the topic limit under a working
@@ -217,10 +220,20 @@ function fitsWorking(limit: string, topicLimit: string, calendar: CalendarPrint)
   const perWeek = new Set(calendar.workDays).size;
   const days = (d: typeof zero) => d.weeks * perWeek + d.days;
   const time = (d: typeof zero) => durationToMs({ ...d, weeks: 0, days: 0 });
-  const hours = calendar.workHours === null ? 24 * HOUR_MS : (minutesOf(at(WORK_HOURS, calendar.workHours).end) - minutesOf(at(WORK_HOURS, calendar.workHours).start)) * 60_000;
+  const hours = workingDayMs(calendar);
   const spare = days(deal) - days(stage);
   if (spare < 0 || time(deal) > 0) return spare >= 0 && time(stage) <= time(deal);
   return time(stage) === 0 || time(stage) <= spare * hours - (spare + 1) * 2 * HOUR_MS;
+}
+
+/** Whether a limit takes at most ten years of calendar time on a working calendar (lint's `limit_too_long`), counted generously: whole weeks of the calendar's work days, plus one. */
+function withinTenYears(limit: string, calendar: CalendarPrint): boolean {
+  const duration = parseDuration(limit);
+  if (duration === undefined) return false;
+  const perWeek = new Set(calendar.workDays).size;
+  const hours = workingDayMs(calendar);
+  const workDays = duration.weeks * perWeek + duration.days + Math.ceil(durationToMs({ ...duration, weeks: 0, days: 0 }) / hours);
+  return perWeek > 0 && (Math.ceil(workDays / perWeek) + 1) * 7 <= 3650;
 }
 
 function stageId(style: TopicPrint['idStyle'], index: number): string {
@@ -240,7 +253,8 @@ export function buildTopic(print: TopicPrint): TopicInput {
   const stageIds = Array.from({ length: count }, (_, index) => stageId(print.idStyle, index));
   const fieldIds = print.fields.map((_, index) => (print.idStyle === 'tricky' ? at(['constructor', 'toString', 'hasOwnProperty', 'f3', 'f4', 'f5'], index) : `f${index}`));
   const kindIds = print.kinds.map((_, index) => (print.idStyle === 'tricky' ? at(['valueOf', 'k1', 'toString', 'k3', 'k4'], index) : `k${index}`));
-  const topicLimit = print.maxDuration === null ? null : at(TOPIC_LIMITS, print.maxDuration);
+  const chosenLimit = print.maxDuration === null ? null : at(TOPIC_LIMITS, print.maxDuration);
+  const topicLimit = chosenLimit !== null && (print.calendar === null || withinTenYears(chosenLimit, print.calendar)) ? chosenLimit : null;
   const fitsTopic = (limit: string) => topicLimit === null || (print.calendar === null ? ms(limit) <= ms(topicLimit) : fitsWorking(limit, topicLimit, print.calendar));
 
   const fits = (polarity: 'positive' | 'negative' | 'neutral', finish: 'positive' | 'negative' | null) => polarity === 'neutral' || finish === null || polarity === finish;
