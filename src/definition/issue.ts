@@ -70,9 +70,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+
+/** The text with unpaired surrogates and U+0000 replaced by U+FFFD, so that PostgreSQL `jsonb` takes it. */
+function storable(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
 /** Keeps a value for an issue only when it is a short primitive (non-finite numbers as text). */
 export function issueValue(value: unknown): TopicIssue['value'] | undefined {
-  if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  // Kept storable whatever the input held: a lone surrogate or U+0000 (the very thing an issue may be about) reads as U+FFFD.
+  if (typeof value === 'string') return storable(value.length > 200 ? `${value.slice(0, 200)}…` : value);
   // NaN and ±Infinity are kept as text: JSON would turn them into null, which reads as a null input.
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'boolean' || value === null) return value;

@@ -211,3 +211,22 @@ describe('topics', () => {
     expect(codes(issuesOf(sales(['calendar', { timeZone: 'Mars/Olympus_Mons' }])))).toEqual(['invalid_time_zone@calendar.timeZone']);
   });
 });
+
+describe('issues quote unstorable values storably', () => {
+  it('replaces a lone surrogate or U+0000 in the quoted value, including one cut in half at 200 code units', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('\uD800', '\uDFFF', '\u0000'), (text, bad) => {
+        const result = safeParseTopic({ ...salesInput(), name: `${text}${bad}` });
+        expect(result.ok).toBe(false);
+        for (const issue of result.ok ? [] : result.issues) {
+          if (typeof issue.value === 'string') expect(isStorableText(issue.value)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    const split = `${'a'.repeat(199)}😀${'b'.repeat(60)}`;
+    const result = safeParseTopic({ ...salesInput(), name: split });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues.find((issue) => issue.path === 'name')?.value).toBe(`${'a'.repeat(199)}\uFFFD…`);
+  });
+});
