@@ -18,7 +18,7 @@ import {
   planEvent,
   recordEvent,
   safeParseTopic,
-  type Actor,
+  type CrmUser,
   type CompiledEventTopic,
   type RecordEventInput,
   type TopicEvent,
@@ -27,7 +27,7 @@ import {
 
 const HOUR = 3_600_000;
 const MONDAY = Date.parse('2026-01-12T09:00:00Z');
-const auditor: Actor = { id: 'auditor-1' };
+const auditor: CrmUser = { id: 'auditor-1' };
 
 const storeAudit = {
   id: 'store-audit',

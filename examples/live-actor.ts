@@ -20,7 +20,7 @@ import {
   dealSnapshot,
   openDeal,
   standardTopic,
-  type Actor,
+  type CrmUser,
   type CompiledSalesTopic,
   type Deal,
   type DealEvent,
@@ -30,7 +30,7 @@ import {
 
 const HOUR = 3_600_000;
 const MONDAY = Date.parse('2026-01-12T09:00:00Z');
-const manager: Actor = { id: 'manager-1' };
+const manager: CrmUser = { id: 'manager-1' };
 
 const compiled = compileTopic(standardTopic);
 if (compiled.kind !== 'sales') throw new Error('the standard topic is a sales topic');

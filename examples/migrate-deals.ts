@@ -20,7 +20,7 @@ import {
   overdue,
   planMigration,
   standardTopic,
-  type Actor,
+  type CrmUser,
   type CompiledSalesTopic,
   type Deal,
   type DealEvent,
@@ -33,8 +33,8 @@ const MONDAY = Date.parse('2026-01-12T09:00:00Z');
 /** When the administrator runs the migration. */
 const MIGRATION = Date.parse('2026-01-14T20:00:00Z');
 
-const manager: Actor = { id: 'manager-1', roles: ['manager'] };
-const director: Actor = { id: 'director-1', roles: ['director'] };
+const manager: CrmUser = { id: 'manager-1', roles: ['manager'] };
+const director: CrmUser = { id: 'director-1', roles: ['director'] };
 
 const v1 = sales(compileTopic(standardTopic));
 

@@ -18,7 +18,7 @@ import {
   checkPlanning,
   compileTopic,
   openDeal,
-  type Actor,
+  type CrmUser,
   type CompiledSalesTopic,
   type Deal,
   type DealEvent,
@@ -30,9 +30,9 @@ const DAY = 24 * HOUR;
 /** Monday 12 January 2026, 09:00 UTC: when the deal opens. */
 const MONDAY = Date.parse('2026-01-12T09:00:00Z');
 
-const manager: Actor = { id: 'manager-1', roles: ['manager'] };
-const colleague: Actor = { id: 'manager-2', roles: ['manager'] };
-const director: Actor = { id: 'director-1', roles: ['director'] };
+const manager: CrmUser = { id: 'manager-1', roles: ['manager'] };
+const colleague: CrmUser = { id: 'manager-2', roles: ['manager'] };
+const director: CrmUser = { id: 'director-1', roles: ['director'] };
 
 const compiled = compileTopic(JSON.parse(readFileSync(new URL('./topics/new-clients.json', import.meta.url), 'utf8')));
 if (compiled.kind !== 'sales') throw new Error('"New clients" is a sales topic');

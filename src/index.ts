@@ -27,7 +27,6 @@ export { MAX_STAGES, topicSchema } from './definition/schema.js';
 export { TopicValidationError, type Locale, type Severity, type TopicIssue } from './definition/issue.js';
 export { parseTopic, safeParseTopic, type ParseOptions, type ParseResult } from './definition/parse.js';
 export { lintTopic, type LintOptions } from './definition/lint.js';
-export { kindsForOutcome } from './definition/kinds.js';
 export { standardTopic } from './definition/standard-topic.js';
 export { topicJsonSchema } from './definition/json-schema.js';
 
@@ -57,7 +56,7 @@ export type {
   ActivityKind,
   Deal,
   DealFinish,
-  DealResult,
+  FinishPolarity,
   DealStatus,
   FieldValue,
   HistoryEntry,
@@ -66,13 +65,13 @@ export type {
   PlannedActivity,
 } from './deal/deal.js';
 export { dealEventSchema, type DealEvent, type DealEventOf } from './deal/events.js';
-export { dealError, type DealError, type DealErrorCode } from './deal/errors.js';
-export { documentEffects, type Effect } from './deal/effects.js';
+export type { DealError, DealErrorCode } from './deal/errors.js';
+export { isEffect, type Effect, type EffectOf } from './deal/effects.js';
 export { openDeal, type OpenDealContext, type OpenDealInput, type OpenDealResult } from './deal/open.js';
 export { applyEvent, type ApplyResult } from './deal/apply.js';
-export { checkPlanning, hasNextContact, type PlanningCheck } from './deal/planning.js';
-export { dealDeadline, enterStage, idleDeadline, stageDeadline } from './deal/deadlines.js';
-export { mergeFields, missingFields } from './deal/fields.js';
+export { checkPlanning, type PlanningCheck } from './deal/planning.js';
+export { dealDeadline, idleDeadline, stageDeadline } from './deal/deadlines.js';
+export { missingFields } from './deal/fields.js';
 
 // Audit and service topics.
 export { cancelEvent, planEvent, recordEvent } from './events/topic-event.js';
@@ -90,7 +89,7 @@ export type { TopicEventMachine, TopicEventMachineEvent } from './events/topic-e
 
 // Access.
 export { canEditTopic, DIRECTOR_ROLE, isApprover } from './access/permissions.js';
-export { actorSchema, readActor, type Actor } from './access/actor.js';
+export { actorSchema, readActor, type CrmUser } from './access/actor.js';
 export { availableOutcomes, type AvailableOutcome } from './deal/available.js';
 export { topicDiagram, type DiagramFormat } from './compile/diagram.js';
 export { outcomeEvents, topicPaths, type TopicPath, type TopicPathsOptions } from './compile/paths.js';

@@ -3,15 +3,16 @@ import { labelSchema } from '../definition/text.js';
 import { plainCopy } from '../util/plain-copy.js';
 
 /**
- * Who performs an action: plain data that the host fills from its own user
- * records. Nothing here is looked up, but every function that takes an actor
+ * Who performs an action (the `actor` of events and edits): a CRM user as
+ * the host knows them, plain data filled from its own user records (named
+ * so as not to clash with xstate's `Actor`). Nothing here is looked up, but every function that takes an actor
  * checks its shape (own properties only) before it decides anything.
  *
  * @example
- * const manager: Actor = { id: 'u-17', roles: ['manager'] };
- * const director: Actor = { id: 'u-1', roles: ['director'] };
+ * const manager: CrmUser = { id: 'u-17', roles: ['manager'] };
+ * const director: CrmUser = { id: 'u-1', roles: ['director'] };
  */
-export interface Actor {
+export interface CrmUser {
   readonly id: string;
   /** Role names, e.g. `director`, `manager`. */
   readonly roles?: readonly string[];
@@ -56,7 +57,7 @@ export const actorSchema = z.strictObject({
  * readActor({ id: 'u-1', roles: ['director'] }); // { id: 'u-1', roles: ['director'] }
  * readActor({ id: 'u-1', roles: 'director' });   // undefined
  */
-export function readActor(actor: unknown): Actor | undefined {
+export function readActor(actor: unknown): CrmUser | undefined {
   try {
     const copy = plainCopy(actor, MAX_ROLES);
     const parsed = copy.ok ? actorSchema.safeParse(copy.value) : undefined;

@@ -1,11 +1,11 @@
 import type { Approver } from '../definition/schema.js';
-import { readActor, type Actor } from './actor.js';
+import { readActor, type CrmUser } from './actor.js';
 
 /**
  * The role that may edit topics and override pipeline rules (S2).
  *
  * @example
- * const director: Actor = { id: 'u-1', roles: [DIRECTOR_ROLE] };
+ * const director: CrmUser = { id: 'u-1', roles: [DIRECTOR_ROLE] };
  */
 export const DIRECTOR_ROLE = 'director';
 
@@ -19,7 +19,7 @@ export const DIRECTOR_ROLE = 'director';
  * canEditTopic({ id: 'u-1', roles: ['director'] }); // true
  * canEditTopic({ id: 'u-2', crmAccess: 'read' });    // false
  */
-export function canEditTopic(actor: Actor): boolean {
+export function canEditTopic(actor: CrmUser): boolean {
   const valid = readActor(actor);
   return valid !== undefined && (valid.administrator === true || valid.crmAccess === 'full' || (valid.roles?.includes(DIRECTOR_ROLE) ?? false));
 }
@@ -32,7 +32,7 @@ export function canEditTopic(actor: Actor): boolean {
  * @example
  * isApprover({ id: 'u-1', roles: ['director'] }, [{ role: 'director' }]); // true
  */
-export function isApprover(actor: Actor, approvers: readonly Approver[]): boolean {
+export function isApprover(actor: CrmUser, approvers: readonly Approver[]): boolean {
   const valid = readActor(actor);
   if (valid === undefined || !Array.isArray(approvers)) return false;
   try {
@@ -42,7 +42,7 @@ export function isApprover(actor: Actor, approvers: readonly Approver[]): boolea
   }
 }
 
-function isApproverOf(actor: Actor, approver: unknown): boolean {
+function isApproverOf(actor: CrmUser, approver: unknown): boolean {
   if (typeof approver !== 'object' || approver === null) return false;
   const { userId, role } = approver as { userId?: unknown; role?: unknown };
   if (Object.hasOwn(approver, 'userId')) return typeof userId === 'string' && userId === actor.id;

@@ -8,7 +8,7 @@ import type {
   ServiceTopic,
   Stage,
 } from '../definition/schema.js';
-import type { DealResult } from '../deal/deal.js';
+import type { FinishPolarity } from '../deal/deal.js';
 import type { WorkingCalendar } from '../time/calendar.js';
 import type { Duration } from '../time/duration.js';
 import type { DealMachine } from './deal-machine.js';
@@ -24,7 +24,7 @@ export interface CompiledOutcome {
   /** The stage it moves to, or `null` for a finish. */
   readonly to: string | null;
   /** How it finishes the deal, or `null` for a move. */
-  readonly finish: DealResult | null;
+  readonly finish: FinishPolarity | null;
   /** Moves back to the same stage (S9, S10). */
   readonly cyclic: boolean;
   /** A cyclic outcome that starts the stage clock again. */

@@ -1,5 +1,5 @@
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
-import type { Actor } from '../access/actor.js';
+import type { CrmUser } from '../access/actor.js';
 import type { FieldDefinition } from '../definition/schema.js';
 import type { Deal, FieldValue } from '../deal/deal.js';
 import type { DealEvent, DealEventOf } from '../deal/events.js';
@@ -26,7 +26,7 @@ export interface TopicPathsOptions {
   /** When the deal opens, epoch ms (default 2026-01-05T09:00:00Z, a Monday). */
   readonly openedAt?: number;
   /** Who records the outcomes (default `{ id: 'tester' }`). */
-  readonly actor?: Actor;
+  readonly actor?: CrmUser;
   /**
    * Return at most this many paths (default 10,000). It trims the result and
    * never throws; simple paths are still all enumerated first, and their
@@ -92,7 +92,7 @@ export function topicPaths(topic: CompiledSalesTopic, options: TopicPathsOptions
  * @example
  * outcomeEvents(compiled, deal, { id: 'u-1' }).map((event) => event.type === 'recordOutcome' && event.outcomeId);
  */
-export function outcomeEvents(topic: CompiledSalesTopic, deal: Deal, actor: Actor): DealEvent[] {
+export function outcomeEvents(topic: CompiledSalesTopic, deal: Deal, actor: CrmUser): DealEvent[] {
   const stage = topic.stages.get(deal.stageId);
   if (stage === undefined || deal.status !== 'open') return [];
   const at = (deal.history.at(-1)?.at ?? deal.openedAt) + HOUR;
@@ -135,7 +135,7 @@ export function outcomeEvent(
   deal: Deal,
   outcome: CompiledOutcome,
   at: number,
-  actor: Actor,
+  actor: CrmUser,
   options?: OutcomeEventOptions,
 ): DealEventOf<'recordOutcome'> {
   const chosen = options?.kindId;

@@ -1,8 +1,8 @@
-import type { Actor } from '../access/actor.js';
+import type { CrmUser } from '../access/actor.js';
 import { canEditTopic, isApprover } from '../access/permissions.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
-import type { ActivityKind, Deal, DealFinish, DealResult, DealStatus, HistoryEntry, PendingDeadlineChange, PlannedActivity } from './deal.js';
+import type { ActivityKind, Deal, DealFinish, FinishPolarity, DealStatus, HistoryEntry, PendingDeadlineChange, PlannedActivity } from './deal.js';
 import { enterStage, idleDeadline } from './deadlines.js';
 import { copyInput, dealError, parseInput, readableError, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
@@ -190,7 +190,7 @@ function finishDeal(
   topic: CompiledSalesTopic,
   deal: Deal,
   event: DealEventOf<'recordOutcome'>,
-  result: DealResult,
+  result: FinishPolarity,
   recorded: readonly PlannedActivity[],
   fields: Deal['fields'],
   details: Partial<HistoryEntry>,
@@ -276,7 +276,7 @@ function addActivity(
   id: string,
   kind: ActivityKind,
   plannedFor: number,
-  author: Actor,
+  author: CrmUser,
   at: number,
   pathPrefix: string,
 ): PlannedActivity[] | Rejection {
@@ -288,7 +288,7 @@ function addActivity(
 }
 
 /** Removes a planned activity, if the actor may close it (S4). */
-function closeActivity(topic: CompiledSalesTopic, activities: readonly PlannedActivity[], id: string, actor: Actor, path: string): PlannedActivity[] | Rejection {
+function closeActivity(topic: CompiledSalesTopic, activities: readonly PlannedActivity[], id: string, actor: CrmUser, path: string): PlannedActivity[] | Rejection {
   const activity = activities.find((candidate) => candidate.id === id);
   if (activity === undefined) return reject(dealError('unknown_activity', { id }, path));
   if (activity.authorId !== actor.id && topic.definition.parameters.plannedContacts === 'author-only') {

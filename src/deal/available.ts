@@ -1,4 +1,4 @@
-import type { Actor } from '../access/actor.js';
+import type { CrmUser } from '../access/actor.js';
 import type { CompiledOutcome, CompiledTopic } from '../compile/compiled-topic.js';
 import type { OutcomeKind } from '../definition/schema.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
@@ -40,7 +40,7 @@ export interface AvailableOutcome {
  *   renderButton(option.name, { disabled: !option.allowed, title: option.error?.message });
  * }
  */
-export function availableOutcomes(topic: CompiledTopic, deal: Deal, at: number, actor: Actor): AvailableOutcome[] {
+export function availableOutcomes(topic: CompiledTopic, deal: Deal, at: number, actor: CrmUser): AvailableOutcome[] {
   if (!isCompiledTopic(topic) || topic.kind !== 'sales') return [];
   const stage = topic.stages.get(readStageId(deal) as string);
   if (stage === undefined) return [];
@@ -62,7 +62,7 @@ export function availableOutcomes(topic: CompiledTopic, deal: Deal, at: number, 
   });
 }
 
-function probe(outcome: CompiledOutcome, at: number, actor: Actor) {
+function probe(outcome: CompiledOutcome, at: number, actor: CrmUser) {
   const kind = outcome.kindRequired ? outcome.kinds.values().next().value : undefined;
   const needsComment = outcome.commentRequired || kind?.commentRequired === true;
   return {

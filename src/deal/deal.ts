@@ -8,7 +8,7 @@ import type { DealEvent } from './events.js';
 export type DealStatus = 'open' | 'finished' | 'closed';
 
 /** How a relationship ended (S12). */
-export type DealResult = 'positive' | 'negative';
+export type FinishPolarity = 'positive' | 'negative';
 
 /** The kinds of activity a manager plans. Calls and meetings satisfy mandatory planning (S33). */
 export type ActivityKind = 'call' | 'meeting' | 'task';
@@ -40,7 +40,7 @@ export interface PendingDeadlineChange {
 /** The finishing outcome of a deal (S12, S27). */
 export interface DealFinish {
   readonly outcomeId: string;
-  readonly result: DealResult;
+  readonly result: FinishPolarity;
   readonly kindId?: string;
   readonly comment?: string;
   readonly at: number;

@@ -1,5 +1,5 @@
 import type { Approver, DocumentTemplate } from '../definition/schema.js';
-import type { DealResult } from './deal.js';
+import type { FinishPolarity } from './deal.js';
 
 /**
  * Work the host must carry out after an accepted event. The library never
@@ -34,7 +34,20 @@ export type Effect =
       readonly dueAt: number;
       readonly requestedBy: string;
     }
-  | { readonly type: 'dealClosed'; readonly dealId: string; readonly result: DealResult };
+  | { readonly type: 'dealClosed'; readonly dealId: string; readonly result: FinishPolarity };
+
+/** The effect of one `type`. */
+export type EffectOf<T extends Effect['type']> = Extract<Effect, { readonly type: T }>;
+
+/**
+ * Whether an effect is of the given `type`, narrowing it for TypeScript.
+ *
+ * @example
+ * for (const effect of result.effects.filter((e) => isEffect(e, 'suggestDocuments'))) offer(effect.documents);
+ */
+export function isEffect<T extends Effect['type']>(effect: Effect, type: T): effect is EffectOf<T> {
+  return effect.type === type;
+}
 
 const NONE: readonly Effect[] = Object.freeze([]);
 

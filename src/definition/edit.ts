@@ -16,7 +16,7 @@
  */
 import { Immer, castDraft, current, isDraft, original, type Draft } from 'immer';
 import type { z } from 'zod';
-import { readActor, type Actor } from '../access/actor.js';
+import { readActor, type CrmUser } from '../access/actor.js';
 import { canEditTopic } from '../access/permissions.js';
 import { deepFreeze } from '../util/deep-freeze.js';
 import { formatPath, type Locale, type TopicIssue } from './issue.js';
@@ -288,7 +288,7 @@ function standardTopicProcess() {
  * const created = createTopic(director, { kind: 'sales', id: 'wholesale', name: 'Wholesale' });
  * if (created.ok) created.topic.stages.length; // 5
  */
-export function createTopic(actor: Actor, input: NewTopicInput, options: EditOptions = {}): EditResult {
+export function createTopic(actor: CrmUser, input: NewTopicInput, options: EditOptions = {}): EditResult {
   const { locale } = readParseOptions(options);
   const refusal = permission(actor, locale);
   if (refusal !== undefined) return refusal;
@@ -330,7 +330,7 @@ export function createTopic(actor: Actor, input: NewTopicInput, options: EditOpt
  */
 export function editTopic<T extends TopicDefinition>(
   topic: T,
-  actor: Actor,
+  actor: CrmUser,
   edit: TopicEdit | readonly TopicEdit[],
   options: EditOptions = {},
 ): EditResult<T> {
@@ -698,7 +698,7 @@ function reuse(previous: unknown, next: unknown): unknown {
 }
 
 /** Why an actor may not edit topics (S2): not a valid actor at all, or one without the right. */
-function permission(actor: Actor, locale: Locale): { ok: false; issues: TopicIssue[] } | undefined {
+function permission(actor: CrmUser, locale: Locale): { ok: false; issues: TopicIssue[] } | undefined {
   const valid = readActor(actor);
   if (valid === undefined) return { ok: false, issues: [issue('invalid_actor', 'actor', locale)] };
   return canEditTopic(valid) ? undefined : { ok: false, issues: [issue('not_permitted', '', locale, { actor: valid.id })] };

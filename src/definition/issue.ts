@@ -70,6 +70,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what PostgreSQL refuses.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
 
 /** The text with unpaired surrogates and U+0000 replaced by U+FFFD, so that PostgreSQL `jsonb` takes it. */

@@ -41,7 +41,7 @@
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import { readableError } from '../deal/errors.js';
-import type { Deal, DealResult, HistoryEntry } from '../deal/deal.js';
+import type { Deal, FinishPolarity, HistoryEntry } from '../deal/deal.js';
 import { stageDeadline } from '../deal/deadlines.js';
 
 /**
@@ -112,7 +112,7 @@ export interface StageFunnel {
  */
 export interface OutcomeFinishes {
   readonly outcomeId: string;
-  readonly result: DealResult;
+  readonly result: FinishPolarity;
   readonly count: number;
   /** Share of the finishes with the same result. */
   readonly share: number;
@@ -127,7 +127,7 @@ export interface OutcomeFinishes {
 export interface KindFinishes {
   /** The kind, or `null` for finishes recorded without one. */
   readonly kindId: string | null;
-  readonly result: DealResult;
+  readonly result: FinishPolarity;
   readonly count: number;
   /** Share of the finishes with the same result: "40 % of losses: too expensive". */
   readonly share: number;
@@ -495,7 +495,7 @@ class FunnelTally implements FunnelBuilder {
         finishedNegative: tally.finishedNegative,
       };
     });
-    const totalOf = (result: DealResult) => (result === 'positive' ? positive : negative);
+    const totalOf = (result: FinishPolarity) => (result === 'positive' ? positive : negative);
     return {
       topicId: topic.id,
       topicVersion: topic.version,
@@ -538,10 +538,10 @@ function count(counts: Map<string, FinishCount>, id: string): void {
 
 /** Finishes most frequent first; ties by result (positive first), then id in code-unit order ('' — no kind — last). */
 function finishList(
-  counts: Readonly<Record<DealResult, ReadonlyMap<string, FinishCount>>>,
-  totalOf: (result: DealResult) => number,
-): { id: string; result: DealResult; count: number; share: number }[] {
-  const items: { id: string; result: DealResult; count: number; share: number }[] = [];
+  counts: Readonly<Record<FinishPolarity, ReadonlyMap<string, FinishCount>>>,
+  totalOf: (result: FinishPolarity) => number,
+): { id: string; result: FinishPolarity; count: number; share: number }[] {
+  const items: { id: string; result: FinishPolarity; count: number; share: number }[] = [];
   for (const result of ['positive', 'negative'] as const) {
     for (const [id, { count: n }] of counts[result]) items.push({ id, result, count: n, share: n / totalOf(result) });
   }
@@ -597,7 +597,7 @@ function select(values: Float64Array, k: number): number {
   return values[k] as number;
 }
 
-const byResult = (a: DealResult, b: DealResult): number => (a === b ? 0 : a === 'positive' ? -1 : 1);
+const byResult = (a: FinishPolarity, b: FinishPolarity): number => (a === b ? 0 : a === 'positive' ? -1 : 1);
 /** Code-unit order (unlike `localeCompare`, the same on every machine), with '' last. */
 const compareIds = (a: string, b: string): number => (a === b ? 0 : a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1);
 

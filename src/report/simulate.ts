@@ -48,7 +48,7 @@
  *
  * @module
  */
-import type { Actor } from '../access/actor.js';
+import type { CrmUser } from '../access/actor.js';
 import type { CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import { outcomeEvent, sampleFields } from '../compile/paths.js';
 import { applyEvent } from '../deal/apply.js';
@@ -240,7 +240,7 @@ export function simulate(topic: CompiledTopic, options: SimulateOptions = {}): S
 class Run {
   events = 0;
   rejected = 0;
-  private readonly managers: readonly Actor[];
+  private readonly managers: readonly CrmUser[];
   private readonly closeEvents: readonly string[];
   private readonly mandatory: boolean;
   private readonly template: Deal;
@@ -265,7 +265,7 @@ class Run {
     this.managers = Array.from({ length: MANAGERS }, (_, i) => Object.freeze({ id: `manager-${i + 1}` }));
     this.closeEvents = [...topic.closeEvents];
     this.mandatory = topic.definition.parameters.planning === 'mandatory';
-    const manager = this.managers[0] as Actor;
+    const manager = this.managers[0] as CrmUser;
     const opened = openDeal(topic, {
       id: 'deal-0',
       clientId: 'client-0',
@@ -287,7 +287,7 @@ class Run {
    * what `openDeal` returns for the same input, without validating that
    * input again for every deal (a test holds the two together).
    */
-  open(index: number, openedAt: number, actor: Actor, amount: number | null): Deal {
+  open(index: number, openedAt: number, actor: CrmUser, amount: number | null): Deal {
     const { topic, template } = this;
     const first = topic.firstStage;
     return {
@@ -310,7 +310,7 @@ class Run {
   /** Opens deal number `index` at `openedAt` and runs it until it stops. */
   deal(index: number, openedAt: number): Deal {
     const { topic, random, settings } = this;
-    const actor = this.managers[random.int(MANAGERS)] as Actor;
+    const actor = this.managers[random.int(MANAGERS)] as CrmUser;
     const amount = random.next() < NO_AMOUNT_RATE ? null : 100 * (50 + random.int(951));
     let deal = this.open(index, openedAt, actor, amount);
     let at = openedAt;

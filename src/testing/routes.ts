@@ -1,4 +1,4 @@
-import type { Actor } from '../access/actor.js';
+import type { CrmUser } from '../access/actor.js';
 import { compileTopic } from '../compile/compile.js';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
 import { topicPaths } from '../compile/paths.js';
@@ -26,7 +26,7 @@ export interface TopicRoute {
  *   });
  * }
  */
-export function topicRoutes(topic: unknown, options: { readonly openedAt?: number; readonly actor?: Actor } = {}): TopicRoute[] {
+export function topicRoutes(topic: unknown, options: { readonly openedAt?: number; readonly actor?: CrmUser } = {}): TopicRoute[] {
   const compiled: CompiledTopic = isCompiled(topic) ? topic : compileTopic(topic);
   if (compiled.kind !== 'sales') return [];
   return topicPaths(compiled, options).map((path) => ({ to: path.state, events: path.events }));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Actor, CompiledOutcome, CompiledSalesTopic, Deal, DealEvent, FieldDefinition } from '../../src/index.js';
+import type { CrmUser, CompiledOutcome, CompiledSalesTopic, Deal, DealEvent, FieldDefinition } from '../../src/index.js';
 import { openDeal } from '../../src/index.js';
 import { outcomeEvent, sampleFields } from '../../src/compile/paths.js';
 import { APPROVER_ID, CLOSE_EVENTS } from './topics.js';
@@ -32,8 +32,8 @@ export const actors = {
   approver: { id: APPROVER_ID },
   fullAccess: { id: 'crm-full', crmAccess: 'full' as const },
   reader: { id: 'crm-reader', crmAccess: 'read' as const, roles: [] },
-} satisfies Record<string, Actor>;
-const actorList: readonly Actor[] = Object.values(actors);
+} satisfies Record<string, CrmUser>;
+const actorList: readonly CrmUser[] = Object.values(actors);
 
 /** The operations a step may perform, each with how often it is drawn. */
 const OPERATIONS = {
@@ -155,7 +155,7 @@ function fieldValue(field: FieldDefinition, n: number, bad = false): string | nu
 }
 
 /** Junk: events no valid deal accepts, of every malformed shape. */
-function junkEvent(n: number, at: number, actor: Actor): unknown {
+function junkEvent(n: number, at: number, actor: CrmUser): unknown {
   const protoKey = JSON.parse('{"type":"setFields","fields":{},"__proto__":{"polluted":true}}') as Record<string, unknown>;
   const protoFields = JSON.parse('{"type":"setFields","fields":{"__proto__":"x"}}') as Record<string, unknown>;
   const variants: unknown[] = [

@@ -1,5 +1,6 @@
 import { createDealActor, dealSnapshot } from '../../src/index.js';
-import { applyEvent, dealDeadline, dealError, dealStateValue, idleDeadline, stageDeadline } from '../../src/index.js';
+import { applyEvent, dealDeadline, dealStateValue, idleDeadline, stageDeadline } from '../../src/index.js';
+import { dealError } from '../../src/deal/errors.js';
 import type { ApplyResult, CompiledSalesTopic, Deal, DealError, DealEvent } from '../../src/index.js';
 import { parseDeal } from '../../src/deal/parse-deal.js';
 import { transition } from 'xstate';
