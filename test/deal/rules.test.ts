@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyEvent,
+  isEffect,
   availableOutcomes,
   compileTopic,
   openDeal,
@@ -120,6 +121,9 @@ describe('deals on sales topics', () => {
     let deal = accepted(applyEvent(topic, open(topic), outcome('qualified', MONDAY + HOUR))).deal;
     const entered = accepted(applyEvent(topic, deal, outcome('interested', MONDAY + 2 * HOUR)));
     expect(entered.effects).toEqual([{ type: 'suggestDocuments', dealId: 'deal-1', stageId: 'offer', documents: [standardTopic.documents[0]] }]);
+    // isEffect narrows by type: the documents are there without a cast, and other types are told apart.
+    expect(entered.effects.filter((effect) => isEffect(effect, 'suggestDocuments')).flatMap((effect) => effect.documents)).toEqual([standardTopic.documents[0]]);
+    expect(entered.effects.some((effect) => isEffect(effect, 'dealClosed'))).toBe(false);
     deal = entered.deal;
     expect(accepted(applyEvent(topic, deal, outcome('revise', MONDAY + 3 * HOUR, { comment: 'x' }))).effects).toEqual([]);
   });
