@@ -25,10 +25,16 @@ export interface CompileOptions {
  * first use of `compiled.machine`). Throws
  * a `TopicValidationError` for an invalid topic; the input is never modified.
  *
+ * A topic whose `kind` TypeScript knows (a literal, or a `SalesTopic`)
+ * compiles to that kind's type; parsed JSON (`unknown`) to the union.
+ *
  * @example
- * const compiled = compileTopic(standardTopic);
- * compiled.kind === 'sales' && compiled.stages.get('offer')?.outcomes.get('accepted')?.to; // 'payment'
+ * const compiled = compileTopic(standardTopic); // a CompiledSalesTopic: no kind check needed
+ * compiled.stages.get('offer')?.outcomes.get('accepted')?.to; // 'payment'
  */
+export function compileTopic(input: { readonly kind: 'sales'; readonly [key: string]: unknown }, options?: CompileOptions): CompiledSalesTopic;
+export function compileTopic(input: { readonly kind: 'audit' | 'service'; readonly [key: string]: unknown }, options?: CompileOptions): CompiledEventTopic;
+export function compileTopic(input: unknown, options?: CompileOptions): CompiledTopic;
 export function compileTopic(input: unknown, options: CompileOptions = {}): CompiledTopic {
   const parseOptions = { locale: options.locale ?? 'en', lint: true } as const;
   const parsed = parseTopic(input, parseOptions);

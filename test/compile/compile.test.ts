@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { compileTopic, openDeal, parseTopic, standardTopic, TopicValidationError } from '../../src/index.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { compileTopic, openDeal, parseTopic, standardTopic, TopicValidationError, type CompiledEventTopic, type CompiledSalesTopic, type CompiledTopic } from '../../src/index.js';
 import { deepFreeze } from '../../src/util/deep-freeze.js';
 import { compileSales, DAY, newClientsInput } from '../support.js';
 
@@ -103,5 +103,18 @@ describe('compileTopic', () => {
     const service = compileTopic({ id: 'service', name: 'Сервис', kind: 'service' });
     expect(service.kind === 'service' && service.kinds.size).toBe(0);
     expect(service.machine.id).toBe('service');
+  });
+});
+
+describe('compileTopic types follow the kind TypeScript knows', () => {
+  it('a sales topic compiles to CompiledSalesTopic, an audit or service literal to CompiledEventTopic, unknown input to the union', () => {
+    const sales = compileTopic(standardTopic);
+    expectTypeOf(sales).toEqualTypeOf<CompiledSalesTopic>();
+    expect(sales.stages.get('offer')?.outcomes.get('accepted')?.to).toBe('payment');
+    const service = compileTopic({ id: 'visits', name: 'Visits', kind: 'service' });
+    expectTypeOf(service).toEqualTypeOf<CompiledEventTopic>();
+    expect(service.kind).toBe('service');
+    const parsed: unknown = JSON.parse(JSON.stringify(standardTopic));
+    expectTypeOf(compileTopic(parsed)).toEqualTypeOf<CompiledTopic>();
   });
 });
