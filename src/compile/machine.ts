@@ -1,7 +1,7 @@
 import { createActor, enqueueActions, setup, type Actor, type ActorOptions } from 'xstate';
 import type { Deal } from '../deal/deal.js';
 import type { Effect } from '../deal/effects.js';
-import type { DealEvent } from '../deal/events.js';
+import { DEAL_EVENT_TYPES, type DealEvent } from '../deal/events.js';
 import { applyEvent, type ApplyResult } from '../deal/apply.js';
 import { dealError, type DealError } from '../deal/errors.js';
 import type { CompiledOutcome, CompiledSalesTopic } from './compiled-topic.js';
@@ -98,6 +98,8 @@ export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
   });
 
   const update = { guard: 'accepted', actions: 'commit' } as const;
+  /** The events with transitions of their own below; the rest stay in the state they came in. */
+  const STATE_CHANGING: ReadonlySet<DealEvent['type']> = new Set(['recordOutcome', 'moveToStage', 'reportBusinessEvent']);
   const outcomeTransition = (outcome: CompiledOutcome, prefix = '') => ({
     guard: { type: 'outcome' as const, params: { outcomeId: outcome.id } },
     target: `${prefix}${targetOf(outcome)}`,
@@ -148,13 +150,8 @@ export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
         actions: 'commit' as const,
         description: 'Privileged move',
       })),
-      planActivity: update,
-      completeActivity: update,
-      cancelActivity: update,
-      requestDeadlineChange: update,
-      approveDeadlineChange: update,
-      rejectDeadlineChange: update,
-      setFields: update,
+      // Every other event changes the deal but not its state.
+      ...Object.fromEntries(DEAL_EVENT_TYPES.filter((type) => !STATE_CHANGING.has(type)).map((type) => [type, update])),
     },
     states: {
       ...stageStates,

@@ -55,5 +55,14 @@ export const dealEventSchema = z.discriminatedUnion('type', [
 
 /** An event on a deal; see the guide for what each one does. */
 export type DealEvent = z.output<typeof dealEventSchema>;
+
+/**
+ * Every event type, in the schema's order: the one list the stored
+ * history's entry types and the machine's events are made from.
+ *
+ * @example
+ * DEAL_EVENT_TYPES.includes('setFields'); // true
+ */
+export const DEAL_EVENT_TYPES: readonly DealEvent['type'][] = Object.freeze(dealEventSchema.options.map((option) => option.shape.type.value));
 /** One event type's shape, e.g. `DealEventOf<'recordOutcome'>`. */
 export type DealEventOf<T extends DealEvent['type']> = Extract<DealEvent, { type: T }>;

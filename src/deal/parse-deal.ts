@@ -8,6 +8,7 @@ import { dealDeadline, idleDeadline, stageDeadline } from './deadlines.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { dealError, readableError, type DealError } from './errors.js';
 import { mergeFields } from './fields.js';
+import { DEAL_EVENT_TYPES } from './events.js';
 import { MAX_TIME } from '../time/date.js';
 
 /*
@@ -32,20 +33,7 @@ const result = z.enum(['positive', 'negative']);
 const fieldValue = z.union([text, z.number().finite(), z.boolean()]);
 
 const historyEntrySchema = z.strictObject({
-  type: z.enum([
-    'opened',
-    'migrated',
-    'recordOutcome',
-    'planActivity',
-    'completeActivity',
-    'cancelActivity',
-    'requestDeadlineChange',
-    'approveDeadlineChange',
-    'rejectDeadlineChange',
-    'setFields',
-    'reportBusinessEvent',
-    'moveToStage',
-  ]),
+  type: z.enum(['opened', 'migrated', ...DEAL_EVENT_TYPES]),
   at: time,
   by: text,
   // Stages of earlier versions of the topic may appear here, so only the id shape is checked.
