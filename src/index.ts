@@ -65,7 +65,8 @@ export type {
   PlannedActivity,
 } from './deal/deal.js';
 export { dealEventSchema, type DealEvent, type DealEventOf } from './deal/events.js';
-export type { DealError, DealErrorCode } from './deal/errors.js';
+export { formatDealError, type DealError, type DealErrorCode } from './deal/errors.js';
+export type { ErrorParams } from './deal/error-catalogue.js';
 export { isEffect, type Effect, type EffectOf } from './deal/effects.js';
 export { openDeal, type OpenDealContext, type OpenDealInput, type OpenDealResult } from './deal/open.js';
 export { applyEvent, type ApplyResult } from './deal/apply.js';

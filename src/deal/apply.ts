@@ -143,8 +143,7 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
   if (event.kindId !== undefined && kind === undefined) return reject(dealError('kind_not_allowed', { kind: event.kindId, id: outcome.id }, 'kindId'));
   if (kind === undefined && outcome.kindRequired) return reject(dealError('kind_required', { id: outcome.id }, 'kindId'));
   if ((outcome.commentRequired || kind?.commentRequired === true) && (event.comment ?? '').trim() === '') {
-    const what = kind?.commentRequired === true ? `outcome kind "${kind.id}"` : `outcome "${outcome.id}"`;
-    return reject(dealError('comment_required', { what }, 'comment'));
+    return reject(dealError('comment_required', kind?.commentRequired === true ? { kind: kind.id } : { id: outcome.id }, 'comment'));
   }
   let activities = deal.activities;
   if (event.activityId !== undefined) {
@@ -248,15 +247,15 @@ function requestDeadlineChange(topic: CompiledSalesTopic, deal: Deal, event: Dea
 }
 
 function reportBusinessEvent(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'reportBusinessEvent'>): ApplyResult {
-  if (!topic.closeEvents.has(event.name)) return reject(dealError('unexpected_business_event', { name: event.name, detail: '' }, 'name'));
-  if (deal.status !== 'finished') return reject(dealError('unexpected_business_event', { name: event.name, detail: ' while the deal is open' }, 'name'));
+  if (!topic.closeEvents.has(event.name)) return reject(dealError('unexpected_business_event', { name: event.name, open: 0 }, 'name'));
+  if (deal.status !== 'finished') return reject(dealError('unexpected_business_event', { name: event.name, open: 1 }, 'name'));
   const effects: Effect[] = [];
   const activities = close(topic, deal, deal.activities, 'positive', effects);
   return accept(deal, event, { status: 'closed', activities }, { businessEvent: event.name }, effects);
 }
 
 function moveToStage(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'moveToStage'>): ApplyResult {
-  if (!canEditTopic(event.actor)) return reject(dealError('not_permitted', { actor: event.actor.id, what: 'move a deal past the pipeline rules' }, 'actor'));
+  if (!canEditTopic(event.actor)) return reject(dealError('not_permitted', { actor: event.actor.id }, 'actor'));
   const target = topic.stages.get(event.stageId);
   if (target === undefined) return reject(dealError('unknown_stage', { id: event.stageId }, 'stageId'));
   const effects = target.id === deal.stageId ? NO_EFFECTS : documentEffects(deal.id, target);

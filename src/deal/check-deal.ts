@@ -14,9 +14,9 @@ const isDeadline = (value: unknown): boolean => value === null || isTime(value);
  * the full check of a deal read from storage.
  */
 export function checkDeal(topic: CompiledSalesTopic, deal: Deal): DealError | undefined {
-  if (typeof deal !== 'object' || deal === null) return dealError('invalid_deal', { path: '(deal)', detail: 'expected an object' });
+  if (typeof deal !== 'object' || deal === null) return dealError('invalid_deal', { path: '(deal)', detail: 'expected an object', detailRu: 'ожидался объект' });
   const problem = shapeProblem(deal);
-  if (problem !== undefined) return dealError('invalid_deal', { path: problem, detail: 'missing or of the wrong type' }, problem);
+  if (problem !== undefined) return dealError('invalid_deal', { path: problem, detail: 'missing or of the wrong type', detailRu: 'отсутствует или имеет неверный тип' }, problem);
   if (deal.topicId !== topic.id || deal.topicVersion !== topic.version) {
     return dealError('topic_mismatch', { deal: `${deal.topicId}@${deal.topicVersion}`, topic: `${topic.id}@${topic.version}` }, 'topicId');
   }

@@ -27,31 +27,31 @@ export function mergeFields(
     if (field === undefined) return { ok: false, error: dealError('unknown_field', { id }, at) };
     if (value === null) continue;
     const expected = expectation(field, value);
-    if (expected !== undefined) return { ok: false, error: dealError('invalid_field_value', { id, expected }, at) };
+    if (expected !== undefined) return { ok: false, error: dealError('invalid_field_value', { id, ...expected }, at) };
     merged[id] = value;
   }
   return { ok: true, fields: merged };
 }
 
-/** What the field expects when the value does not fit, else `undefined`. */
-function expectation(field: FieldDefinition, value: FieldValue): string | undefined {
+/** What the field expects when the value does not fit (the `expected` of `invalid_field_value`, and its `limit`), else `undefined`. */
+function expectation(field: FieldDefinition, value: FieldValue): { expected: string; limit?: number | string } | undefined {
   switch (field.type) {
     case 'text':
-      if (typeof value !== 'string') return 'text';
+      if (typeof value !== 'string') return { expected: 'text' };
       // Characters as people see them (grapheme clusters after NFC), at most 4 UTF-16 code units each; see fitsLength.
-      return field.maxLength !== undefined && !fitsLength(value, field.maxLength) ? `text of at most ${field.maxLength} characters` : undefined;
+      return field.maxLength !== undefined && !fitsLength(value, field.maxLength) ? { expected: 'maxLength', limit: field.maxLength } : undefined;
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return 'a finite number';
-      if (field.min !== undefined && value < field.min) return `a number of at least ${field.min}`;
-      return field.max !== undefined && value > field.max ? `a number of at most ${field.max}` : undefined;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return { expected: 'number' };
+      if (field.min !== undefined && value < field.min) return { expected: 'min', limit: field.min };
+      return field.max !== undefined && value > field.max ? { expected: 'max', limit: field.max } : undefined;
     case 'date':
-      return typeof value === 'string' && isCalendarDate(value) ? undefined : 'a date as YYYY-MM-DD';
+      return typeof value === 'string' && isCalendarDate(value) ? undefined : { expected: 'date' };
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'true or false';
+      return typeof value === 'boolean' ? undefined : { expected: 'boolean' };
     case 'select':
       return typeof value === 'string' && field.options.some((option) => option.id === value)
         ? undefined
-        : `one of ${field.options.map((option) => `"${option.id}"`).join(', ')}`;
+        : { expected: 'option', limit: field.options.map((option) => `"${option.id}"`).join(', ') };
   }
 }
 

@@ -55,7 +55,7 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
     // The host's list decides S32, so a list that is not one of deals is refused rather than read as "none".
     const running = runningDeal(context, topic.id, clientId, id);
     if (running === false) {
-      return { ok: false, error: dealError('invalid_input', { path: 'clientDeals', detail: 'expected a list of readable deals' }, 'clientDeals') };
+      return { ok: false, error: dealError('invalid_input', { path: 'clientDeals', detail: 'expected a list of readable deals', detailRu: 'ожидался список читаемых сделок' }, 'clientDeals') };
     }
     if (running !== undefined) return { ok: false, error: dealError('concurrent_deal', { client: clientId, deal: running }, 'clientId') };
   }

@@ -6,7 +6,7 @@ import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import type { Deal } from './deal.js';
 import { dealDeadline, idleDeadline, stageDeadline } from './deadlines.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
-import { dealError, readableError, type DealError } from './errors.js';
+import { dealError, formatDealError, readableError, type DealError } from './errors.js';
 import { mergeFields } from './fields.js';
 import { DEAL_EVENT_TYPES } from './events.js';
 import { MAX_TIME } from '../time/date.js';
@@ -153,15 +153,15 @@ export function parseDeal(topic: CompiledTopic, input: unknown, options: ParseDe
   let parsed: ReturnType<typeof dealSchema.safeParse>;
   try {
     const hidden = protoKey(input);
-    if (hidden !== undefined) return fail(malformed(hidden, 'the key "__proto__" is not a field id'));
+    if (hidden !== undefined) return fail(malformed(hidden, 'the key "__proto__" is not a field id', 'ключ «__proto__» не может быть идентификатором поля'));
     parsed = dealSchema.safeParse(input, zodParseOptions('en'));
   } catch (error) {
     // Only exotic objects (a throwing getter or proxy) get here; stored JSON never does.
-    return fail(malformed('', `could not be read (${readableError(error)})`));
+    return fail(malformed('', `could not be read (${readableError(error)})`, `не удалось прочитать (${readableError(error)})`));
   }
   if (!parsed.success) {
     const first = fromZodIssues(parsed.error.issues, 'en')[0];
-    return fail(malformed(first?.path ?? '', first?.message ?? 'malformed'));
+    return fail(malformed(first?.path ?? '', first?.message ?? 'malformed', russianProblem(input) ?? 'неверный формат'));
   }
   const deal: Deal = parsed.data;
   if (deal.topicId !== topic.id || deal.topicVersion !== topic.version) {
@@ -175,6 +175,15 @@ export function parseDeal(topic: CompiledTopic, input: unknown, options: ParseDe
 }
 
 const fail = (error: DealError): ParseDealResult => ({ ok: false, error });
+
+/** The first problem of a malformed stored deal in Russian (zod's Russian locale), read again defensively. */
+function russianProblem(input: unknown): string | undefined {
+  try {
+    return fromZodIssues(dealSchema.safeParse(input, zodParseOptions('ru')).error?.issues ?? [], 'ru')[0]?.message;
+  } catch {
+    return undefined;
+  }
+}
 
 const hasProto = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
 
@@ -195,48 +204,49 @@ function protoKey(input: unknown): string | undefined {
   }
   return undefined;
 }
-const malformed = (path: string, detail: string): DealError => dealError('invalid_deal', { path: path || '(root)', detail }, path);
+/** `invalid_deal` at a path, with what is wrong in English and in Russian. */
+const malformed = (path: string, detail: string, detailRu: string): DealError => dealError('invalid_deal', { path: path || '(root)', detail, detailRu }, path);
 
 function inconsistency(topic: CompiledSalesTopic, stage: CompiledStage, deal: Deal): DealError | undefined {
   const { history } = deal;
-  if (deal.revision !== history.length) return malformed('revision', `revision ${deal.revision} does not match the ${history.length} history entries`);
+  if (deal.revision !== history.length) return malformed('revision', `revision ${deal.revision} does not match the ${history.length} history entries`, `ревизия ${deal.revision} не совпадает с числом записей истории (${history.length})`);
   const first = history[0];
-  if (first?.type !== 'opened') return malformed('history[0].type', 'the history must start with the "opened" entry');
-  if (first.retiredFields !== undefined) return malformed('history[0].retiredFields', 'only a migration retires field values');
-  if (first.at !== deal.openedAt) return malformed('history[0].at', `the deal was opened at ${deal.openedAt}, not ${first.at}`);
+  if (first?.type !== 'opened') return malformed('history[0].type', 'the history must start with the "opened" entry', 'история должна начинаться с записи «opened»');
+  if (first.retiredFields !== undefined) return malformed('history[0].retiredFields', 'only a migration retires field values', 'выводить значения полей из употребления может только миграция');
+  if (first.at !== deal.openedAt) return malformed('history[0].at', `the deal was opened at ${deal.openedAt}, not ${first.at}`, `сделка открыта в ${deal.openedAt}, а не в ${first.at}`);
   for (let index = 1; index < history.length; index += 1) {
     const entry = history[index] as Deal['history'][number];
     const previous = history[index - 1] as Deal['history'][number];
-    if (entry.type === 'opened') return malformed(`history[${index}].type`, 'a deal is opened only once');
-    if (entry.at < previous.at) return malformed(`history[${index}].at`, `the time ${entry.at} is before the entry before it (${previous.at})`);
-    if (entry.from !== previous.to) return malformed(`history[${index}].from`, `the entry starts in "${entry.from}", but the one before it ended in "${previous.to}"`);
-    if (entry.retiredFields !== undefined && entry.type !== 'migrated') return malformed(`history[${index}].retiredFields`, 'only a migration retires field values');
+    if (entry.type === 'opened') return malformed(`history[${index}].type`, 'a deal is opened only once', 'сделка открывается только один раз');
+    if (entry.at < previous.at) return malformed(`history[${index}].at`, `the time ${entry.at} is before the entry before it (${previous.at})`, `время ${entry.at} раньше предыдущей записи (${previous.at})`);
+    if (entry.from !== previous.to) return malformed(`history[${index}].from`, `the entry starts in "${entry.from}", but the one before it ended in "${previous.to}"`, `запись начинается на стадии «${entry.from}», а предыдущая закончилась на «${previous.to}»`);
+    if (entry.retiredFields !== undefined && entry.type !== 'migrated') return malformed(`history[${index}].retiredFields`, 'only a migration retires field values', 'выводить значения полей из употребления может только миграция');
   }
   const last = history[history.length - 1] as Deal['history'][number];
   const end = `history[${history.length - 1}]`;
-  if (last.to !== deal.stageId) return malformed(`${end}.to`, `the last entry ends in "${last.to}", but the deal is in "${deal.stageId}"`);
-  if (last.status !== deal.status) return malformed(`${end}.status`, `the last entry ends ${last.status}, but the deal is ${deal.status}`);
-  if (deal.stageEnteredAt < deal.openedAt) return malformed('stageEnteredAt', 'the stage was entered before the deal was opened');
-  if (deal.lastActivityAt < deal.stageEnteredAt) return malformed('lastActivityAt', 'the last activity is before the stage was entered');
-  if (deal.lastActivityAt > last.at) return malformed('lastActivityAt', `the last activity is after the last change (${last.at})`);
-  if (deal.negotiationsOngoing !== stage.negotiationsOngoing) return malformed('negotiationsOngoing', `stage "${stage.id}" ${stage.negotiationsOngoing ? 'has no' : 'has'} outcomes (S11)`);
-  if (deal.status === 'open' && deal.finish !== null) return malformed('finish', 'an open deal has no finish');
+  if (last.to !== deal.stageId) return malformed(`${end}.to`, `the last entry ends in "${last.to}", but the deal is in "${deal.stageId}"`, `последняя запись заканчивается на стадии «${last.to}», а сделка на «${deal.stageId}»`);
+  if (last.status !== deal.status) return malformed(`${end}.status`, `the last entry ends ${last.status}, but the deal is ${deal.status}`, `последняя запись заканчивается в статусе ${last.status}, а сделка в статусе ${deal.status}`);
+  if (deal.stageEnteredAt < deal.openedAt) return malformed('stageEnteredAt', 'the stage was entered before the deal was opened', 'сделка вошла в стадию раньше, чем была открыта');
+  if (deal.lastActivityAt < deal.stageEnteredAt) return malformed('lastActivityAt', 'the last activity is before the stage was entered', 'последняя активность раньше входа в стадию');
+  if (deal.lastActivityAt > last.at) return malformed('lastActivityAt', `the last activity is after the last change (${last.at})`, `последняя активность позже последнего изменения (${last.at})`);
+  if (deal.negotiationsOngoing !== stage.negotiationsOngoing) return malformed('negotiationsOngoing', `stage "${stage.id}" ${stage.negotiationsOngoing ? 'has no' : 'has'} outcomes (S11)`, `у стадии «${stage.id}» ${stage.negotiationsOngoing ? 'нет итогов' : 'есть итоги'} (S11)`);
+  if (deal.status === 'open' && deal.finish !== null) return malformed('finish', 'an open deal has no finish', 'у открытой сделки нет завершения');
   if (deal.status !== 'open') {
-    if (deal.finish === null) return malformed('finish', `a ${deal.status} deal has its finish`);
-    if (deal.status === 'finished' && deal.finish.result !== 'positive') return malformed('finish.result', 'only a positive finish waits for a business event (S34)');
-    if (deal.finish.at > last.at) return malformed('finish.at', `the finish is after the last change (${last.at})`);
-    if (deal.pendingDeadlineChange !== null) return malformed('pendingDeadlineChange', `a ${deal.status} deal has no deadline change waiting (S25)`);
+    if (deal.finish === null) return malformed('finish', `a ${deal.status} deal has its finish`, `у сделки в статусе ${deal.status} должно быть завершение`);
+    if (deal.status === 'finished' && deal.finish.result !== 'positive') return malformed('finish.result', 'only a positive finish waits for a business event (S34)', 'бизнес-события ждёт только положительное завершение (S34)');
+    if (deal.finish.at > last.at) return malformed('finish.at', `the finish is after the last change (${last.at})`, `завершение позже последнего изменения (${last.at})`);
+    if (deal.pendingDeadlineChange !== null) return malformed('pendingDeadlineChange', `a ${deal.status} deal has no deadline change waiting (S25)`, `у сделки в статусе ${deal.status} не может быть изменения срока на согласовании (S25)`);
   }
   const pending = deal.pendingDeadlineChange;
-  if (pending !== null && pending.requestedAt > last.at) return malformed('pendingDeadlineChange.requestedAt', `the request is after the last change (${last.at})`);
-  if (pending !== null && pending.dueAt <= pending.requestedAt) return malformed('pendingDeadlineChange.dueAt', 'the requested deadline must be after the request (S25)');
+  if (pending !== null && pending.requestedAt > last.at) return malformed('pendingDeadlineChange.requestedAt', `the request is after the last change (${last.at})`, `запрос позже последнего изменения (${last.at})`);
+  if (pending !== null && pending.dueAt <= pending.requestedAt) return malformed('pendingDeadlineChange.dueAt', 'the requested deadline must be after the request (S25)', 'запрошенный срок должен быть позже запроса (S25)');
   const ids = new Set<string>();
   for (const [index, activity] of deal.activities.entries()) {
-    if (ids.has(activity.id)) return malformed(`activities[${index}].id`, `activity "${activity.id}" is listed twice`);
+    if (ids.has(activity.id)) return malformed(`activities[${index}].id`, `activity "${activity.id}" is listed twice`, `дело «${activity.id}» указано дважды`);
     ids.add(activity.id);
   }
   const fields = mergeFields(topic, {}, deal.fields, 'fields');
-  if (!fields.ok) return malformed(fields.error.path ?? 'fields', fields.error.message);
+  if (!fields.ok) return malformed(fields.error.path ?? 'fields', fields.error.message, formatDealError(fields.error, 'ru'));
   return undefined;
 }
 

@@ -71,15 +71,15 @@ function record(topic: CompiledTopic, event: TopicEvent, input: z.output<typeof 
     details.answer = answer;
     if (kindId !== undefined || topic.kinds.size > 0) {
       const kind = kindId === undefined ? undefined : topic.kinds.get(kindId);
-      if (kind === undefined) return fail(dealError(kindId === undefined ? 'kind_required' : 'kind_not_allowed', { id: `answer ${answer}`, kind: kindId ?? '' }, 'kindId', 'S37'));
+      if (kind === undefined) return fail(dealError(kindId === undefined ? 'kind_required' : 'kind_not_allowed', { answer, kind: kindId ?? '' }, 'kindId', 'S37'));
       if (kind.polarity !== 'neutral' && (kind.polarity === 'positive') !== (answer === 'yes')) {
-        return fail(dealError('kind_not_allowed', { id: `answer ${answer}`, kind: kind.id }, 'kindId', 'S37'));
+        return fail(dealError('kind_not_allowed', { answer, kind: kind.id }, 'kindId', 'S37'));
       }
-      if ((comment ?? '').trim() === '') return fail(dealError('comment_required', { what: `outcome kind "${kind.id}"` }, 'comment', 'S37'));
+      if ((comment ?? '').trim() === '') return fail(dealError('comment_required', { kind: kind.id }, 'comment', 'S37'));
       details.kindId = kind.id;
     }
   } else if (answer !== undefined || kindId !== undefined) {
-    return fail(dealError('invalid_event', { path: answer === undefined ? 'kindId' : 'answer', detail: 'service events are recorded without an answer or kind (S38)' }, answer === undefined ? 'kindId' : 'answer'));
+    return fail(dealError('invalid_event', { path: answer === undefined ? 'kindId' : 'answer', detail: 'service events are recorded without an answer or kind (S38)', detailRu: 'событие сервиса записывается без ответа и вида итога (S38)' }, answer === undefined ? 'kindId' : 'answer'));
   }
   return { ok: true, event: { ...event, status: 'recorded', ...details, closedAt: at, closedBy: actor.id, revision: event.revision + 1 } };
 }

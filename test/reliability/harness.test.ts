@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyEvent, parseTopic, safeParseTopic, standardTopic, type ApplyResult, type CompiledSalesTopic, type Deal, type DealEvent } from '../../src/index.js';
+import { dealError } from '../../src/deal/errors.js';
 import { compileSales } from '../support.js';
 import type { Step } from './events.js';
 import { runSequence, strictDiff } from './invariants.js';
@@ -71,8 +72,9 @@ describe('the invariants catch broken implementations', () => {
       (deal as { revision: number }).revision += 1;
       return applyEvent(on, deal, event);
     }, /applyEvent threw: TypeError/],
-    ['an error code outside the catalogue', () => ({ ok: false, error: { code: 'oops' as never, message: 'Oops', rule: 'S1' } }), /code oops is not in the catalogue/],
-    ['an error without a message', () => ({ ok: false, error: { code: 'unknown_outcome', message: '', rule: 'S8' } }), /no message/],
+    ['an error code outside the catalogue', () => ({ ok: false, error: { code: 'oops' as never, message: 'Oops', params: {}, rule: 'S1' } }), /code oops is not in the catalogue/],
+    ['a message its params do not make', () => ({ ok: false, error: { ...dealError('unknown_outcome', { id: 'won', stage: 'new' }), message: 'Outcome "lost" is not offered.' } }), /is not the one its params make/],
+    ['an error without a message', () => ({ ok: false, error: { code: 'unknown_outcome', message: '', params: {}, rule: 'S8' } }), /no message/],
     ['a revision not incremented', tamper((next, before) => ({ ...next, revision: before.revision })), /revision 1 became 1/],
     ['a history entry missing', tamper((next, before) => ({ ...next, history: before.history })), /history grew from 1 to 1/],
     ['an old history entry rewritten', tamper((next) => ({ ...next, history: [{ ...next.history[0], by: 'someone else' }, ...next.history.slice(1)] as Deal['history'] })), /an old history entry changed/],
@@ -82,7 +84,7 @@ describe('the invariants catch broken implementations', () => {
     ['a stage that is not in the topic', tamper((next) => ({ ...next, stageId: 'nowhere' })), /stage nowhere is not in the topic/],
     ['a value JSON cannot keep (undefined)', tamper((next) => ({ ...next, amount: undefined as unknown as null })), /does not survive JSON/],
     ['a value JSON cannot keep (-0)', tamper((next) => ({ ...next, fields: { carrier: -0 } })), /does not survive JSON/],
-    ['a rejection of everything', () => ({ ok: false, error: { code: 'unknown_outcome', message: 'No.', rule: 'S8' } }), /the actor accepted what applyEvent rejected/],
+    ['a rejection of everything', () => ({ ok: false, error: dealError('unknown_outcome', { id: 'any', stage: 'any' }) }), /the actor accepted what applyEvent rejected/],
   ])('%s', (_name, apply, message) => {
     expect(() => runSequence(topic, openedAt, forward, { apply, parse: false })).toThrow(message);
   });

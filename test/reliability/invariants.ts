@@ -1,5 +1,5 @@
 import { createDealActor, dealSnapshot } from '../../src/index.js';
-import { applyEvent, dealDeadline, dealStateValue, idleDeadline, stageDeadline } from '../../src/index.js';
+import { applyEvent, dealDeadline, dealStateValue, formatDealError, idleDeadline, stageDeadline } from '../../src/index.js';
 import { dealError } from '../../src/deal/errors.js';
 import type { ApplyResult, CompiledSalesTopic, Deal, DealError, DealEvent } from '../../src/index.js';
 import { parseDeal } from '../../src/deal/parse-deal.js';
@@ -95,7 +95,10 @@ function errorProblem(error: DealError): string | undefined {
   }
   if (template.rule !== error.rule) return `code ${error.code} carries rule ${error.rule}, the catalogue says ${String(template.rule)}`;
   if (error.path !== undefined && typeof error.path !== 'string') return 'the error path is not a string';
-  const extra = Object.keys(error).filter((key) => !['code', 'message', 'rule', 'path'].includes(key));
+  if (typeof error.params !== 'object' || error.params === null) return 'the error has no params';
+  if (formatDealError(error, 'en') !== error.message) return `the message of ${error.code} is not the one its params make`;
+  if (!/[а-яё]/iu.test(formatDealError(error, 'ru'))) return `the Russian message of ${error.code} has no Russian in it`;
+  const extra = Object.keys(error).filter((key) => !['code', 'message', 'params', 'rule', 'path'].includes(key));
   return extra.length > 0 ? `the error has extra keys ${extra.join(', ')}` : undefined;
 }
 
