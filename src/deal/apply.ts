@@ -4,13 +4,13 @@ import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import type { ActivityKind, Deal, DealFinish, FinishPolarity, DealStatus, HistoryEntry, PendingDeadlineChange, PlannedActivity } from './deal.js';
 import { enterStage, idleDeadline } from './deadlines.js';
-import { copyInput, dealError, parseInput, readableError, type DealError } from './errors.js';
+import { dealError, parseInput, readableError, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
 import { hasNextContact } from './planning.js';
 import { checkDeal } from './check-deal.js';
-import { isWellFormedEvent } from './event-check.js';
+import { wellFormedEvent } from './event-check.js';
 
 /** The answer of {@link applyEvent}: the new deal and the effects to carry out, or why nothing changed. */
 export type ApplyResult =
@@ -50,13 +50,10 @@ export function applyEvent(topic: CompiledTopic, deal: Deal, event: DealEvent): 
 
 function applyToDeal(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyResult {
   if (topic.kind !== 'sales') return reject(dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }));
-  // Read the caller's event once; only the checked copy is used and stored (never the caller's object).
-  const copy = copyInput(event, 'invalid_event');
-  if (!copy.ok) return copy;
-  let valid: DealEvent;
-  if (isWellFormedEvent(copy.data)) valid = copy.data;
-  else {
-    const parsed = parseInput(dealEventSchema, copy.data, 'invalid_event');
+  // The caller's event is read once, by the fast check or by parseInput; only the checked copy is used and stored.
+  let valid = wellFormedEvent(event);
+  if (valid === undefined) {
+    const parsed = parseInput(dealEventSchema, event, 'invalid_event');
     if (!parsed.ok) return parsed;
     valid = parsed.data;
   }

@@ -8,11 +8,10 @@ export type PlainCopy =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly path: readonly PropertyKey[]; readonly found: string };
 
+/** Thrown down the copy when a value is not plain data; each level adds its key on the way up. */
 class NotPlain {
-  constructor(
-    readonly path: PropertyKey[],
-    readonly found: string,
-  ) {}
+  readonly path: PropertyKey[] = [];
+  constructor(readonly found: string) {}
 }
 
 /**
@@ -35,30 +34,41 @@ class NotPlain {
  */
 export function plainCopy(value: unknown, maxItems: number): PlainCopy {
   try {
-    return { ok: true, value: copyOf(value, maxItems, []) };
+    return { ok: true, value: copyOf(value, maxItems, 0) };
   } catch (error) {
-    if (error instanceof NotPlain) return { ok: false, path: error.path, found: error.found };
+    if (error instanceof NotPlain) return { ok: false, path: error.path.reverse(), found: error.found };
     throw error;
   }
 }
 
-function copyOf(value: unknown, maxItems: number, path: PropertyKey[]): unknown {
-  if (typeof value !== 'object' || value === null || path.length >= MAX_DEPTH) return value;
+// The path is built only on the way out of a refusal: a copy that succeeds allocates nothing but the copy.
+function copyOf(value: unknown, maxItems: number, depth: number): unknown {
+  if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) return value;
   if (Array.isArray(value)) {
     const length = Math.min(value.length, maxItems + 1);
     const copy: unknown[] = new Array<unknown>(length);
-    for (let index = 0; index < length; index += 1) copy[index] = copyOf(value[index], maxItems, [...path, index]);
+    for (let index = 0; index < length; index += 1) copy[index] = copyAt(value[index], maxItems, depth, index);
     return copy;
   }
-  if (!isPlainObject(value)) throw new NotPlain(path, kindOf(value));
+  if (!isPlainObject(value)) throw new NotPlain(kindOf(value));
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    const field = copyOf(value[key], maxItems, [...path, key]);
+    const field = copyAt(value[key], maxItems, depth, key);
     // An own `__proto__` key (JSON.parse makes them) stays a key, for the schema to refuse.
     if (key === '__proto__') Object.defineProperty(copy, key, { value: field, enumerable: true, writable: true, configurable: true });
     else copy[key] = field;
   }
   return copy;
+}
+
+function copyAt(value: unknown, maxItems: number, depth: number, key: PropertyKey): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  try {
+    return copyOf(value, maxItems, depth + 1);
+  } catch (error) {
+    if (error instanceof NotPlain) error.path.push(key);
+    throw error;
+  }
 }
 
 /** What a non-plain object is, for the message: its constructor's name when it has a readable one. */
