@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import { formatPath } from '../definition/issue.js';
 import { plainCopy } from '../util/plain-copy.js';
