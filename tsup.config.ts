@@ -14,6 +14,10 @@ export default defineConfig([
     clean: ['**/*', '!cli.*', '!cli-chunks/**'],
     target: 'node20',
     treeshake: true,
+    // zod and immer are bundled, shaken to what the library uses: importing zod whole loads its 64
+    // locales and ~150 modules at start-up. Their types stay imports of the packages (dependencies).
+    // xstate stays external: it is a peer dependency, and the machines handed out must be the app's.
+    noExternal: ['zod', 'immer'],
   },
   {
     // The command line: an ESM entry with its shebang, no declarations. Each command's module is a

@@ -1,18 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError, type CliIo } from './io.js';
 import { terminalSafe } from './terminal-text.js';
 import { VALIDATE_FORMATS, type ValidateFormat } from './validate-format.js';
 import type { SimulateCommandOptions } from './simulate.js';
-
-declare const __VERSION__: string | undefined;
-
-/** The package version: set by the build, read from package.json when run from source. */
-function version(): string {
-  if (typeof __VERSION__ === 'string') return __VERSION__;
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
-}
+import { packageVersion } from './version.js';
 
 /** The commands, by name: anything else in the command's place is refused before commander sees it. */
 const COMMANDS = new Set(['validate', 'diagram', 'simulate', 'diff', 'schema', 'help']);
@@ -43,7 +34,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
   const program = new Command('crm-topics')
     .description('Relationship topics (sales pipelines): validate, draw and simulate them.')
-    .version(version(), '-v, --version')
+    .version(packageVersion(), '-v, --version')
     .exitOverride()
     // commander's error lines quote the arguments: escaped like every other text from input.
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(terminalSafe(text, { keepLines: true })) })
