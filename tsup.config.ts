@@ -30,6 +30,8 @@ export default defineConfig([
     },
     sourcemap: true,
     clean: ['cli.*', 'cli-chunks/**'],
+    // As in the library: zod and immer inside, shaken; commander, jsonc-parser and tinyglobby from node_modules.
+    noExternal: ['zod', 'immer'],
     target: 'node20',
     define: { __VERSION__: JSON.stringify(version) },
   },
