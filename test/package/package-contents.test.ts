@@ -35,7 +35,7 @@ beforeAll(() => {
 
 describe('npm pack --dry-run', () => {
   it('holds the build, the schema, the guides, the README and the licence', () => {
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'schema/topic.schema.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.js', 'dist/testing.cjs', 'dist/cli.js', 'docs/cli.md', 'docs/topic-format.md', 'docs/ru/topic-format.md']) {
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'schema/topic.schema.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/testing.js', 'dist/testing.cjs', 'dist/cli.js', 'docs/cli.md', 'docs/ru/cli.md', 'docs/topic-format.md', 'docs/ru/topic-format.md']) {
       expect(files, file).toContain(file);
     }
     // The command line's lazily imported commands.
