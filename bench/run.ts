@@ -24,6 +24,7 @@ import {
   type Deal,
   type DealEvent,
 } from '../src/index.js';
+import { startupTimes } from './startup.js';
 import { dealRuns, HOUR, START } from './stream.js';
 import { chainTopic, largestTopic } from './topics.js';
 
@@ -262,6 +263,17 @@ await findOverdueBench();
 await simulateBench(applyRate);
 await sparseCalendarBench();
 memoryBench();
+startupBench();
+
+/** Start-up of the built package and command line, each against bare `node -e 0` measured in the same rounds. */
+function startupBench(): void {
+  const { node, importPackage, version } = startupTimes(quick ? 7 : 21);
+  rows.push({ name: '7. start-up: bare node -e 0', value: `${format(node)} ms` });
+  rows.push({ name: "7. start-up: import 'crm-topics' (built)", value: `${format(importPackage)} ms (+${format(importPackage - node)} ms)` });
+  rows.push({ name: '7. start-up: crm-topics --version (built)', value: `${format(version)} ms (+${format(version - node)} ms)` });
+  target("import 'crm-topics' above bare node", importPackage - node, 40, 'max', ' ms');
+  target('crm-topics --version above bare node', version - node, 60, 'max', ' ms');
+}
 
 const width = Math.max(...rows.map((row) => row.name.length));
 console.log(`crm-topics benchmarks — Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB${quick ? ' (quick run)' : ''}\n`);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { labelSchema } from '../definition/text.js';
 import { plainCopy } from '../util/plain-copy.js';
 

@@ -1,30 +1,37 @@
 import { styleText } from 'node:util';
+import { pipeWriter } from './closed-pipe.js';
+import { colorEnabled } from './color.js';
+import type { Position } from './position.js';
+import { readStdinBounded } from './read-file.js';
 
 /** Where the command line writes, and whether it may colour its output. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Colour only for people at a terminal (and never with NO_COLOR). */
+  /** Colour for people at a terminal, or when FORCE_COLOR asks; never with NO_COLOR ({@link colorEnabled}). */
   readonly color: boolean;
   /** stderr is a terminal: progress may be drawn there. */
   readonly interactive: boolean;
   readonly cwd: string;
+  /** Reads all of standard input (for the file name `-`); absent where there is none to read. */
+  readonly readStdin?: (maxBytes: number) => Buffer;
 }
 
-/** The process's own streams. */
+/** The process's own streams; a closed pipe ends the output quietly ({@link pipeWriter}). */
 export function processIo(): CliIo {
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+    stdout: pipeWriter(process.stdout),
+    stderr: pipeWriter(process.stderr),
+    color: colorEnabled(process.env, process.stdout.isTTY === true),
     interactive: process.stderr.isTTY === true,
     cwd: process.cwd(),
+    readStdin: (maxBytes) => readStdinBounded(maxBytes),
   };
 }
 
 type Style = Parameters<typeof styleText>[0];
 
-/** A painter that colours only when the output is a terminal. */
+/** A painter that colours only when `color` is true. */
 export function painter(color: boolean): (style: Style, text: string) => string {
   return (style, text) => (color ? styleText(style, text) : text);
 }
@@ -32,4 +39,12 @@ export function painter(color: boolean): (style: Style, text: string) => string 
 /** A problem with how the command was called or with its input files: exit code 2, one line, no stack. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+
+  /** The message, and where in the file the problem is when it is in the text (a JSON syntax error). */
+  constructor(
+    message: string,
+    readonly position?: Position,
+  ) {
+    super(message);
+  }
 }

@@ -1,32 +1,40 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { topicJsonSchema } from '../definition/json-schema.js';
-import { diagramCommand } from './diagram.js';
-import { diffCommand } from './diff.js';
-import { simulateCommand, type SimulateCommandOptions } from './simulate.js';
 import { UsageError, type CliIo } from './io.js';
 import { terminalSafe } from './terminal-text.js';
-import { validateCommand } from './validate.js';
+import { VALIDATE_FORMATS, type ValidateFormat } from './validate-format.js';
+import type { SimulateCommandOptions } from './simulate.js';
+import { packageVersion } from './version.js';
 
-declare const __VERSION__: string | undefined;
+/** The commands, by name: anything else in the command's place is refused before commander sees it. */
+const COMMANDS = new Set(['validate', 'diagram', 'simulate', 'diff', 'schema', 'help']);
 
-/** The package version: set by the build, read from package.json when run from source. */
-function version(): string {
-  if (typeof __VERSION__ === 'string') return __VERSION__;
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
+/** The word where a command is expected, when it names no command (`crm-topics nosuch --help`, `crm-topics help nosuch`). */
+function unknownCommand(args: readonly string[]): string | undefined {
+  const first = args.find((arg) => !arg.startsWith('-'));
+  if (first === undefined) return undefined;
+  if (!COMMANDS.has(first)) return first;
+  if (first !== 'help') return undefined;
+  const topic = args[args.indexOf(first) + 1];
+  return topic !== undefined && !topic.startsWith('-') && !COMMANDS.has(topic) ? topic : undefined;
 }
 
 /**
  * Runs the `crm-topics` command line with the given arguments (without the
  * node and script paths) and returns the exit code: 0 success, 1 a topic
- * problem, 2 a usage problem. Never throws and never calls `process.exit`.
+ * problem, 2 a usage or file problem. Never throws and never calls
+ * `process.exit`. Each command's module is imported only when that command
+ * runs, so `--version` and `--help` load no topic code.
  */
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const unknown = unknownCommand(args);
+  if (unknown !== undefined) {
+    io.stderr(`error: unknown command '${terminalSafe(unknown)}' (see crm-topics --help)\n`);
+    return 2;
+  }
   let exitCode = 0;
   const program = new Command('crm-topics')
     .description('Relationship topics (sales pipelines): validate, draw and simulate them.')
-    .version(version(), '-v, --version')
+    .version(packageVersion(), '-v, --version')
     .exitOverride()
     // commander's error lines quote the arguments: escaped like every other text from input.
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(terminalSafe(text, { keepLines: true })) })
@@ -34,13 +42,18 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
 
   program
     .command('validate')
-    .description('Validate topic files: schema and lint. Exit 1 when any has an error.')
-    .argument('<files...>', 'topic JSON files or globs, e.g. "topics/*.json"')
-    .option('--json', 'print the result as JSON')
-    .option('--strict', 'fail on warnings too')
+    .description('Validate topic files: schema and lint. Every file is reported; the exit code is the worst: 0 valid, 1 a topic error, 2 a file that cannot be read.')
+    .argument('<files...>', 'topic JSON files, directories (their *.json files), globs such as "topics/*.json", or - for standard input')
+    .addOption(new Option('--format <format>', 'output format').choices(VALIDATE_FORMATS).default('stylish'))
+    .option('--json', 'the same as --format json')
+    .option('--strict', 'fail on warnings too (the same as --max-warnings 0)')
+    .option('--max-warnings <n>', 'fail when there are more than n warnings in all', nonNegativeInteger)
+    .option('--quiet', 'report errors only, not warnings')
     .addOption(new Option('--locale <locale>', 'language of the messages').choices(['en', 'ru']).default('en'))
-    .action(async (files: string[], options: { json?: boolean; strict?: boolean; locale: 'en' | 'ru' }) => {
-      exitCode = await validateCommand(files, options, io);
+    .action(async (files: string[], options: { format: ValidateFormat; json?: boolean; strict?: boolean; maxWarnings?: number; quiet?: boolean; locale: 'en' | 'ru' }) => {
+      const { validateCommand } = await import('./validate.js');
+      const { json, ...rest } = options;
+      exitCode = await validateCommand(files, { ...rest, format: json === true ? 'json' : options.format }, io);
     });
 
   program
@@ -48,7 +61,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     .description('Print a sales topic as a Mermaid or Graphviz (DOT) diagram.')
     .argument('<file>', 'topic JSON file')
     .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot']).default('mermaid'))
-    .action((file: string, options: { format: 'mermaid' | 'dot' }) => {
+    .action(async (file: string, options: { format: 'mermaid' | 'dot' }) => {
+      const { diagramCommand } = await import('./diagram.js');
       exitCode = diagramCommand(file, options, io);
     });
 
@@ -60,7 +74,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     .option('--seed <seed>', 'random seed: the same seed gives the same report', '1')
     .option('--weights <file>', 'JSON file of outcome weights per stage: { "stage": { "outcome": 3 } }')
     .option('--json', 'print the report as JSON')
-    .action((file: string | undefined, options: SimulateCommandOptions) => {
+    .action(async (file: string | undefined, options: SimulateCommandOptions) => {
+      const { simulateCommand } = await import('./simulate.js');
       exitCode = simulateCommand(file, options, io);
     });
 
@@ -70,14 +85,16 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     .argument('<old>', 'the earlier topic JSON file')
     .argument('<new>', 'the later topic JSON file')
     .option('--json', 'print the changes as JSON')
-    .action((before: string, after: string, options: { json?: boolean }) => {
+    .action(async (before: string, after: string, options: { json?: boolean }) => {
+      const { diffCommand } = await import('./diff.js');
       exitCode = diffCommand(before, after, options, io);
     });
 
   program
     .command('schema')
     .description('Print the JSON Schema of topic files.')
-    .action(() => {
+    .action(async () => {
+      const { topicJsonSchema } = await import('../definition/json-schema.js');
       io.stdout(`${JSON.stringify(topicJsonSchema(), null, 2)}\n`);
     });
 
@@ -102,5 +119,18 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
 export function positiveInteger(text: string): number {
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return value;
+}
+
+/**
+ * Parses a whole number option of 0 or more (`--max-warnings`).
+ *
+ * @example
+ * nonNegativeInteger('0'); // 0
+ * nonNegativeInteger('-1'); // throws InvalidArgumentError
+ */
+export function nonNegativeInteger(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError('expected a whole number of 0 or more');
   return value;
 }

@@ -26,20 +26,51 @@ export function readFileBounded(path: string, name: string, maxBytes: number): B
     if (kind === 'directory') throw new UsageError(`${name}: is a directory, expected a JSON file`);
     if (kind !== undefined) throw new UsageError(`${name}: is a ${kind}, expected a regular JSON file`);
     if (stats.size > maxBytes) throw new UsageError(`${name}: ${stats.size} bytes is larger than the ${maxBytes} bytes a topic file may have`);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) return Buffer.concat(chunks, total);
-      chunks.push(chunk.subarray(0, read));
-      total += read;
-      if (total > maxBytes) throw new UsageError(`${name}: grew past the ${maxBytes} bytes a topic file may have while it was read`);
-    }
+    return readAll(fd, name, maxBytes, 'grew past');
   } catch (error) {
     throw error instanceof UsageError ? error : new UsageError(`${name}: ${fileErrorMessage(error)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Reads an open descriptor to its end, refusing more than `maxBytes` (at most `maxBytes + 1` are read). */
+function readAll(fd: number, name: string, maxBytes: number, verb: string): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+    const read = readSync(fd, chunk, 0, chunk.length, null);
+    if (read === 0) return Buffer.concat(chunks, total);
+    chunks.push(chunk.subarray(0, read));
+    total += read;
+    if (total > maxBytes) throw new UsageError(`${name}: ${verb} the ${maxBytes} bytes a topic file may have${verb === 'grew past' ? ' while it was read' : ''}`);
+  }
+}
+
+/**
+ * The name standard input goes by in messages and reports.
+ *
+ * @example
+ * `${STDIN_NAME}: the file is empty, expected JSON`; // '<stdin>: the file is empty, expected JSON'
+ */
+export const STDIN_NAME = '<stdin>';
+
+/**
+ * Reads all of standard input (a pipe, a redirected file or a terminal until
+ * end of input), refusing more than `maxBytes`. Failures are one-line
+ * {@link UsageError}s naming `<stdin>`.
+ *
+ * @example
+ * // cat topic.json | crm-topics validate -
+ * const bytes = readStdinBounded(10 * 1024 * 1024);
+ */
+export function readStdinBounded(maxBytes: number, fd = 0): Buffer {
+  try {
+    return readAll(fd, STDIN_NAME, maxBytes, 'has more than');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${STDIN_NAME}: ${fileErrorMessage(error)}`);
   }
 }
 

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { findDuplicateKeys, type DuplicateKey } from './duplicate-keys.js';
 import { UsageError } from './io.js';
+import { jsonSyntaxOffset, jsonSyntaxReason } from './json-syntax-error.js';
+import { formatPosition, lineIndex } from './position.js';
 import { readFileBounded } from './read-file.js';
 import { decodeUtf8 } from './utf8.js';
 
@@ -32,7 +34,20 @@ export interface JsonFile {
  * const { value, duplicateKeys } = readJsonFile(process.cwd(), 'topics/new-clients.json');
  */
 export function readJsonFile(cwd: string, file: string): JsonFile {
-  const bytes = readFileBounded(resolve(cwd, file), file, MAX_FILE_BYTES);
+  return parseJsonBytes(readFileBounded(resolve(cwd, file), file, MAX_FILE_BYTES), file);
+}
+
+/**
+ * Decodes and parses the bytes of a JSON file (read from disk or standard
+ * input) named `file` in messages, with the same one-line
+ * {@link UsageError}s as {@link readJsonFile}. A syntax error names its
+ * line:column and carries it as the error's `position`.
+ *
+ * @example
+ * parseJsonBytes(Buffer.from('{"id": }'), 'topic.json');
+ * // throws UsageError: "topic.json: not valid JSON at 1:8 (Unexpected token '}', …)"
+ */
+export function parseJsonBytes(bytes: Uint8Array, file: string): JsonFile {
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) throw new UsageError(`${file}: not UTF-8 text (byte 0x${decoded.byte.toString(16).padStart(2, '0')} at offset ${decoded.offset}); save it as UTF-8`);
   const { text } = decoded;
@@ -42,7 +57,11 @@ export function readJsonFile(cwd: string, file: string): JsonFile {
   try {
     value = JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UsageError(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    const reason = error instanceof Error ? error.message : String(error);
+    const offset = jsonSyntaxOffset(text, reason);
+    if (offset === undefined) throw new UsageError(`${file}: not valid JSON (${reason})`);
+    const position = lineIndex(text)(offset);
+    throw new UsageError(`${file}: not valid JSON at ${formatPosition(position)} (${jsonSyntaxReason(reason)})`, position);
   }
   return { value, text, duplicateKeys: findDuplicateKeys(text) };
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import { formatPath, type Locale } from '../definition/issue.js';
 import { renderDealMessage, ruleOf, type DealErrorCode, type ErrorParams } from './error-catalogue.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { actorSchema } from '../access/actor.js';
 import { idSchema } from '../definition/schema.js';
 import { textSchema as textOf } from '../definition/text.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
 import { idSchema } from '../definition/schema.js';
 import { labelSchema, textSchema } from '../definition/text.js';

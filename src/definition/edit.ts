@@ -15,7 +15,7 @@
  * @module
  */
 import { Immer, castDraft, current, isDraft, original, type Draft } from 'immer';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { readActor, type CrmUser } from '../access/actor.js';
 import { canEditTopic } from '../access/permissions.js';
 import { deepFreeze } from '../util/deep-freeze.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCalendarDate } from '../time/date.js';
 import { ID_PATTERN } from './id.js';
 import { ISO_DURATION, parseDuration } from '../time/duration.js';

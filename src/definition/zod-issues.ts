@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import ru from 'zod/v4/locales/ru.js';
 import { formatPath, issueValue, type Locale, type TopicIssue } from './issue.js';
 import { message } from './messages.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { dealError, parseInput, readableError, type DealError } from '../deal/errors.js';

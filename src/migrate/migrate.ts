@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CompiledSalesTopic, CompiledStage } from '../compile/compiled-topic.js';
 import type { Deal, FieldValue, HistoryEntry } from '../deal/deal.js';
 import { dealDeadline, idleDeadline, stageDeadline } from '../deal/deadlines.js';

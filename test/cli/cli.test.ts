@@ -11,7 +11,7 @@ let dir = '';
 
 /** Runs the built command line as a subprocess, the way a user or a CI job does. */
 function crmTopics(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -32,6 +32,7 @@ beforeAll(() => {
   write('binary.json', Buffer.from([0x7b, 0x00, 0x01, 0x02]));
   // Tests may run as root, whom file modes do not stop: a link to itself cannot be read by anyone.
   symlinkSync('unreadable.json', join(dir, 'unreadable.json'));
+  mkdirSync(join(dir, 'nothing-here'));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,7 +78,7 @@ describe('crm-topics validate', () => {
 
   it.each([
     ['a missing file', ['validate', 'missing.json'], 'missing.json: no such file'],
-    ['a directory', ['validate', 'topics'], 'topics: is a directory'],
+    ['an empty directory', ['validate', 'nothing-here'], 'nothing-here: no .json files in this directory'],
     ['a non-JSON file', ['validate', 'not-json.json'], 'not-json.json: not valid JSON'],
     ['an empty file', ['validate', 'empty.json'], 'empty.json: the file is empty'],
     ['a binary file', ['validate', 'binary.json'], 'binary.json: the file is binary'],

@@ -86,7 +86,6 @@ describe('crm-topics in process', () => {
   it.each([
     [['validate', 'huge.json'], 'huge.json: 10485783 bytes is larger than the 10485760 bytes a topic file may have'],
     [['validate', 'missing.json'], 'missing.json: no such file'],
-    [['validate', 'topics'], 'topics: is a directory, expected a JSON file'],
     [['validate', 'empty.json'], 'empty.json: the file is empty, expected JSON'],
     [['validate', 'binary.json'], 'binary.json: the file is binary, expected JSON text'],
     [['validate', 'not-json.json'], 'not-json.json: not valid JSON'],

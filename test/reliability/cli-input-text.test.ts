@@ -18,6 +18,8 @@ import { standardTopic } from '../../src/index.js';
 // eslint-disable-next-line no-control-regex -- what a terminal acts on
 const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const hostile = 'Ok\u001b]0;pwned\u0007\u001b[2J\r\u009b31m\u202eevil\u2066';
+/** The same without bidi controls, which names refuse (`bidi_control`): what a valid topic can still carry into a diagram. */
+const hostileName = hostile.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
 
 let dir = '';
 const write = (name: string, content: string) => writeFileSync(join(dir, name), content);
@@ -33,8 +35,7 @@ async function cli(args: readonly string[], color = false) {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'crm-topics-input-text-'));
   const renamed = structuredClone(standardTopic) as { stages: { name: string }[] };
-  // Names refuse bidirectional controls (src/definition/text.ts); every other control still reaches the output through a name.
-  (renamed.stages[0] as { name: string }).name = hostile.replace(/[\u202a-\u202e\u2066-\u2069]/gu, '');
+  (renamed.stages[0] as { name: string }).name = hostileName;
   write('standard.json', JSON.stringify(standardTopic));
   write('renamed.json', JSON.stringify(renamed));
   const broken = structuredClone(renamed) as unknown as { stages: Record<string, unknown>[]; globalOutcomes: unknown[] };

@@ -16,7 +16,7 @@ const cli = new URL('../../dist/cli.js', import.meta.url).pathname;
 let dir = '';
 
 function crmTopics(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined } });
   return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -42,7 +42,8 @@ describe('crm-topics on special files', () => {
     ['a FIFO', ['validate', 'pipe.json'], 'pipe.json: is a named pipe (FIFO), expected a regular JSON file'],
     ['a FIFO as the weights', ['simulate', '--weights', 'pipe.json'], 'pipe.json: is a named pipe (FIFO), expected a regular JSON file'],
     ['a symbolic link to /dev/zero', ['diff', 'standard.json', 'zero.json'], 'zero.json: is a character device, expected a regular JSON file'],
-    ['a directory', ['validate', 'folder.json'], 'folder.json: is a directory, expected a JSON file'],
+    ['a directory with no JSON files', ['validate', 'folder.json'], 'folder.json: no .json files in this directory'],
+    ['a directory as the topic to draw', ['diagram', 'folder.json'], 'folder.json: is a directory, expected a JSON file'],
   ])('refuses %s at once with exit 2 and one line', (_name, args, message) => {
     const result = crmTopics(...args);
     expect(result.signal).toBeNull();

@@ -22,7 +22,7 @@ function crmTopics(...args: (string | { uid?: number; gid?: number })[]) {
   const [first] = args;
   const user = typeof first === 'object' ? first : {};
   const words = args.filter((arg): arg is string => typeof arg === 'string');
-  const result = spawnSync(process.execPath, [cli, ...words], { cwd: dir, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' }, ...user });
+  const result = spawnSync(process.execPath, [cli, ...words], { cwd: dir, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined }, ...user });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
