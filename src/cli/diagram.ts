@@ -1,7 +1,8 @@
 import { compileTopic } from '../compile/compile.js';
 import { topicDiagram, type DiagramFormat } from '../compile/diagram.js';
 import { TopicValidationError } from '../definition/issue.js';
-import { UsageError, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
+import { UsageError } from './usage-error.js';
 import { terminalSafe } from './terminal-text.js';
 import { readTopicFile } from './topic-file.js';
 

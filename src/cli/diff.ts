@@ -1,6 +1,7 @@
 import { diffTopics } from '../migrate/diff.js';
 import { safeParseTopic } from '../definition/parse.js';
-import { painter, UsageError, type CliIo } from './io.js';
+import { painter, type CliIo } from './io.js';
+import { UsageError } from './usage-error.js';
 import { terminalSafe } from './terminal-text.js';
 import { readTopicFile } from './topic-file.js';
 

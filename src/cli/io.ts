@@ -1,7 +1,6 @@
 import { styleText } from 'node:util';
 import { pipeWriter } from './closed-pipe.js';
 import { colorEnabled } from './color.js';
-import type { Position } from './position.js';
 import { readStdinBounded } from './read-file.js';
 
 /** Where the command line writes, and whether it may colour its output. */
@@ -34,17 +33,4 @@ type Style = Parameters<typeof styleText>[0];
 /** A painter that colours only when `color` is true. */
 export function painter(color: boolean): (style: Style, text: string) => string {
   return (style, text) => (color ? styleText(style, text) : text);
-}
-
-/** A problem with how the command was called or with its input files: exit code 2, one line, no stack. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-
-  /** The message, and where in the file the problem is when it is in the text (a JSON syntax error). */
-  constructor(
-    message: string,
-    readonly position?: Position,
-  ) {
-    super(message);
-  }
 }

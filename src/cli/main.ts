@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { UsageError, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
+import { UsageError } from './usage-error.js';
 import { terminalSafe } from './terminal-text.js';
 import { VALIDATE_FORMATS, type ValidateFormat } from './validate-format.js';
 import type { SimulateCommandOptions } from './simulate.js';

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { UsageError } from './io.js';
+import { UsageError } from './usage-error.js';
 
 /** How much {@link readFileBounded} asks for at a time. */
 const CHUNK_BYTES = 64 * 1024;

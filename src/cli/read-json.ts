@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { findDuplicateKeys, type DuplicateKey } from './duplicate-keys.js';
-import { UsageError } from './io.js';
+import { UsageError } from './usage-error.js';
 import { jsonSyntaxOffset, jsonSyntaxReason } from './json-syntax-error.js';
 import { formatPosition, lineIndex } from './position.js';
 import { readFileBounded } from './read-file.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/io.js';
+import { UsageError } from '../../src/cli/usage-error.js';
 import { readFileBounded } from '../../src/cli/read-file.js';
 
 let dir = '';
