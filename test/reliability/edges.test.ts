@@ -160,7 +160,13 @@ describe('messages and helpers', () => {
   it('parseInput on input that is no object at all says where (the root) and what', () => {
     expect(parseInput(dealEventSchema, null, 'invalid_event')).toEqual({
       ok: false,
-      error: { code: 'invalid_event', rule: 'input', message: 'The event is malformed at (root): Invalid input: expected object, received null', path: '' },
+      error: {
+        code: 'invalid_event',
+        rule: 'input',
+        message: 'The event is malformed at (root): Invalid input: expected object, received null',
+        params: { path: '(root)', detail: 'Invalid input: expected object, received null', detailRu: expect.stringMatching(/[а-яё]/iu) as unknown },
+        path: '',
+      },
     });
   });
 
