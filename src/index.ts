@@ -93,7 +93,7 @@ export { canEditTopic, DIRECTOR_ROLE, isApprover } from './access/permissions.js
 export { actorSchema, readActor, type CrmUser } from './access/actor.js';
 export { availableOutcomes, type AvailableOutcome } from './deal/available.js';
 export { topicDiagram, type DiagramFormat } from './compile/diagram.js';
-export { outcomeEvents, topicPaths, type TopicPath, type TopicPathsOptions } from './compile/paths.js';
+export { outcomeEvents } from './compile/outcome-event.js';
 export { findOverdue, LIMIT_KINDS, nextDeadline, overdue, type Deadline, type LimitKind, type OverdueDeal, type OverdueLimit, type OverdueOptions, type OverdueResult } from './time/overdue.js';
 
 // Editing topics and migrating deals between versions.
@@ -150,5 +150,5 @@ export {
   type StageFunnel,
 } from './report/funnel.js';
 export { simulate, SimulationError, type SimulateOptions, type SimulationIssue, type SimulationResult, type WeightsMap } from './report/simulate.js';
-export { outcomeEvent, sampleFields, type OutcomeEventOptions } from './compile/paths.js';
+export { outcomeEvent, sampleFields, type OutcomeEventOptions } from './compile/outcome-event.js';
 export { dealSchema, parseDeal, type ParseDealOptions, type ParseDealResult } from './deal/parse-deal.js';

@@ -8,7 +8,15 @@
  */
 import type { CompiledTopic } from './compiled-topic.js';
 
-const compiled = new WeakSet<object>();
+/*
+ * One set for every copy of the library in the process: the CommonJS and ESM
+ * builds, or the main entry and `crm-topics/testing` under CommonJS, each
+ * carry their own module, yet a topic one compiled must pass the others.
+ * A registered symbol on globalThis is the one name they all share.
+ */
+const REGISTRY = Symbol.for('crm-topics.compiled-topics');
+const shared = globalThis as { [REGISTRY]?: WeakSet<object> };
+const compiled: WeakSet<object> = (shared[REGISTRY] ??= new WeakSet<object>());
 
 /** Records a topic as made by `compileTopic`; returns it. */
 export function markCompiled<T extends object>(topic: T): T {

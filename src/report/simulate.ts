@@ -50,7 +50,7 @@
  */
 import type { CrmUser } from '../access/actor.js';
 import type { CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
-import { outcomeEvent, sampleFields } from '../compile/paths.js';
+import { outcomeEvent, sampleFields } from '../compile/outcome-event.js';
 import { applyEvent } from '../deal/apply.js';
 import type { Deal, HistoryEntry } from '../deal/deal.js';
 import { dealDeadline, idleDeadline, stageDeadline } from '../deal/deadlines.js';

@@ -5,11 +5,11 @@ import {
   applyEvent,
   createDealActor,
   dealStateValue,
-  topicPaths,
   type Deal,
   type DealEvent,
   type Effect,
 } from '../../src/index.js';
+import { topicPaths } from '../../src/testing/index.js';
 import { accepted, admin, colleague, compileSales, DAY, director, expectAgreement, HOUR, manager, MONDAY, newClients, open, standard } from '../support.js';
 
 describe('the XState machine of a topic', () => {

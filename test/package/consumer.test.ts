@@ -151,12 +151,30 @@ assert.equal(topic.kind, 'sales');
 assert.equal(safeParseTopic({ kind: 'sales' }).ok, false);
 assert.throws(() => parseTopic({ kind: 'sales' }), TopicValidationError);
 assert.match(require.resolve('crm-topics'), /node_modules[\\\\/]crm-topics[\\\\/]dist[\\\\/]index\\.cjs$/);
-const { assertValidTopic } = require('crm-topics/testing');
+const { assertValidTopic, topicPaths } = require('crm-topics/testing');
 assert.throws(() => assertValidTopic({ kind: 'sales' }), /is not valid/);
+// Under CommonJS the two entries are separate bundles: a topic one compiles must pass the other.
+const { compileTopic } = require('crm-topics');
+assert.ok(topicPaths(compileTopic(standardTopic)).length > 0);
 console.log('cjs ok');
 `,
     );
     expect((await node(['cjs.cjs'])).trim()).toBe('cjs ok');
+  });
+
+  it('takes a topic compiled by the CommonJS build in the ESM build (one brand for every copy)', async () => {
+    write(
+      'dual.mjs',
+      `import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { openDeal, standardTopic } from 'crm-topics';
+const { compileTopic } = createRequire(import.meta.url)('crm-topics');
+const opened = openDeal(compileTopic(standardTopic), { id: 'd', clientId: 'c', ownerId: 'u', at: Date.UTC(2026, 0, 12, 9) });
+assert.equal(opened.ok, true);
+console.log('dual ok');
+`,
+    );
+    expect((await node(['dual.mjs'])).trim()).toBe('dual ok');
   });
 
   it('resolves crm-topics/topic.schema.json to the shipped JSON Schema', async () => {

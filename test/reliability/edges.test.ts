@@ -16,11 +16,11 @@ import {
   planEvent,
   safeParseTopic,
   standardTopic,
-  topicPaths,
   TopicValidationError,
   type Deal,
   type Duration,
 } from '../../src/index.js';
+import { topicPaths } from '../../src/testing/index.js';
 import { parseInput } from '../../src/deal/errors.js';
 import { formatPath } from '../../src/definition/issue.js';
 import { processIo } from '../../src/cli/io.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { CrmUser, CompiledOutcome, CompiledSalesTopic, Deal, DealEvent, FieldDefinition } from '../../src/index.js';
 import { openDeal } from '../../src/index.js';
-import { outcomeEvent, sampleFields } from '../../src/compile/paths.js';
+import { outcomeEvent, sampleFields } from '../../src/compile/outcome-event.js';
 import { APPROVER_ID, CLOSE_EVENTS } from './topics.js';
 
 /*

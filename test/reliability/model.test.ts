@@ -9,12 +9,11 @@ import {
   FINISHED_POSITIVE,
   openDeal,
   standardTopic,
-  topicPaths,
   type CompiledSalesTopic,
   type Deal,
-  type TopicPath,
 } from '../../src/index.js';
-import { sampleFields } from '../../src/compile/paths.js';
+import { sampleFields } from '../../src/compile/outcome-event.js';
+import { topicPaths, type TopicPath } from '../../src/testing/index.js';
 import { compileSales, expectAgreement } from '../support.js';
 import { strictDiff } from './invariants.js';
 import { compilePrint } from './sequences.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, compileTopic, openDeal, standardTopic, type CompiledSalesTopic, type Deal } from '../../src/index.js';
-import { outcomeEvent } from '../../src/compile/paths.js';
+import { outcomeEvent } from '../../src/compile/outcome-event.js';
 import { formatFunnelReport, funnelReport } from '../../src/report/funnel.js';
 import { createRandom, seedHash } from '../../src/report/random.js';
 import { simulate, SimulationError, type SimulateOptions } from '../../src/report/simulate.js';
