@@ -23,16 +23,23 @@ export function outcomeEvents(topic: CompiledSalesTopic, deal: Deal, actor: CrmU
   const stage = topic.stages.get(deal.stageId);
   if (stage === undefined || deal.status !== 'open') return [];
   const at = (deal.history.at(-1)?.at ?? deal.openedAt) + HOUR;
-  return [...stage.outcomes.values()].map((outcome) => outcomeEvent(topic, deal, outcome, at, actor));
+  return [...stage.outcomes.values()].map((outcome) => outcomeEvent(topic, deal, { outcome, at, actor }));
 }
 
 /**
- * Options of {@link outcomeEvent}; every one may be left out.
+ * What {@link outcomeEvent} builds an event for: the outcome, when and by
+ * whom; the rest may be left out.
  *
  * @example
- * outcomeEvent(compiled, deal, outcome, at, actor, { kindId: 'too-expensive', activityId: 'call-3', plan: true, plannedFor: at + 86_400_000 });
+ * const request: OutcomeEventOptions = { outcome, at, actor, kindId: 'too-expensive', activityId: 'call-3', plan: true, plannedFor: at + 86_400_000 };
  */
 export interface OutcomeEventOptions {
+  /** The outcome to record, one the deal's current stage offers. */
+  readonly outcome: CompiledOutcome;
+  /** When (epoch ms). */
+  readonly at: number;
+  /** Who records it. */
+  readonly actor: CrmUser;
   /** The outcome kind to record (S27); by default the first allowed kind, and only when the outcome requires one. */
   readonly kindId?: string | undefined;
   /** The planned contact this outcome records; it leaves the deal's planned activities. */
@@ -47,39 +54,33 @@ export interface OutcomeEventOptions {
 
 /**
  * An acceptable `recordOutcome` event for one outcome of the deal's current
- * stage at `at`: with a kind and a comment when the outcome or kind demands
- * them (S27), the next call when planning is mandatory (S33), and sample
- * values for the fields the target stage requires that the deal lacks.
+ * stage: with a kind and a comment when the outcome or kind demands them
+ * (S27), the next call when planning is mandatory (S33), and sample values
+ * for the fields the target stage requires that the deal lacks.
  * {@link outcomeEvents} and `simulate` build their events with it.
  *
  * @example
- * const stage = compiled.stages.get(deal.stageId)!;
- * const event = outcomeEvent(compiled, deal, stage.outcomes.get('refused')!, Date.now(), { id: 'u-1' }, { kindId: 'competitor' });
+ * const outcome = compiled.stages.get(deal.stageId)!.outcomes.get('refused')!;
+ * const event = outcomeEvent(compiled, deal, { outcome, at: Date.now(), actor: { id: 'u-1' }, kindId: 'competitor' });
  * applyEvent(compiled, deal, event).ok; // true: the comment the kind requires is there
  */
-export function outcomeEvent(
-  topic: CompiledSalesTopic,
-  deal: Deal,
-  outcome: CompiledOutcome,
-  at: number,
-  actor: CrmUser,
-  options?: OutcomeEventOptions,
-): DealEventOf<'recordOutcome'> {
-  const chosen = options?.kindId;
+export function outcomeEvent(topic: CompiledSalesTopic, deal: Deal, options: OutcomeEventOptions): DealEventOf<'recordOutcome'> {
+  const { outcome, at, actor } = options;
+  const chosen = options.kindId;
   const kind = chosen === undefined ? (outcome.kindRequired ? outcome.kinds.values().next().value : undefined) : outcome.kinds.get(chosen);
   const kindId = chosen ?? kind?.id;
   const needsComment = outcome.commentRequired || kind?.commentRequired === true;
   const target = outcome.to === null || outcome.cyclic ? undefined : topic.stages.get(outcome.to);
   const fields = target === undefined ? undefined : sampleFields(topic, target.requiredFields, at, deal.fields);
-  const planning = outcome.finish === null && (options?.plan === true || topic.definition.parameters.planning === 'mandatory');
+  const planning = outcome.finish === null && (options.plan === true || topic.definition.parameters.planning === 'mandatory');
   // Built property by property (same keys, same order as a spread would give) to spare the simulation's hot loop.
   const event: Mutable<DealEventOf<'recordOutcome'>> = { type: 'recordOutcome', outcomeId: outcome.id, at, actor };
   if (kindId !== undefined) event.kindId = kindId;
   if (needsComment) event.comment = commentOf(outcome);
-  if (options?.activityId !== undefined) event.activityId = options.activityId;
+  if (options.activityId !== undefined) event.activityId = options.activityId;
   if (fields !== undefined) event.fields = fields;
   if (planning) {
-    event.plan = { activityId: options?.planId ?? `call-${deal.revision}`, kind: 'call', plannedFor: options?.plannedFor ?? at + 24 * HOUR };
+    event.plan = { activityId: options.planId ?? `call-${deal.revision}`, kind: 'call', plannedFor: options.plannedFor ?? at + 24 * HOUR };
   }
   return event;
 }

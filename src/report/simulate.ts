@@ -247,15 +247,6 @@ class Run {
   // Activity ids by deal revision, made once and shared by every deal.
   private readonly callIds: string[] = [];
   private readonly taskIds: string[] = [];
-  // Reused for every outcome event, so the loop allocates no options object.
-  private readonly eventOptions: { kindId: string | undefined; activityId: string | undefined; plan: boolean; planId: string | undefined; plannedFor: number } = {
-    kindId: undefined,
-    activityId: undefined,
-    plan: false,
-    planId: undefined,
-    plannedFor: 0,
-  };
-
   constructor(
     private readonly topic: CompiledSalesTopic,
     private readonly plans: ReadonlyMap<string, StagePlan>,
@@ -317,7 +308,6 @@ class Run {
     let call: string | undefined;
     let attempts = 0;
     let gap = this.gap(this.plans.get(deal.stageId) as StagePlan);
-    const options = this.eventOptions;
     while (attempts < settings.maxEvents) {
       if (deal.status === 'finished') {
         // Won, waiting for the business event that closes it (S34).
@@ -343,12 +333,16 @@ class Run {
       const next = outcome.to === null ? undefined : this.plans.get(outcome.to);
       const nextGap = next === undefined ? gap : this.gap(next);
       const plans = outcome.finish === null && (this.mandatory || random.next() < OPTIONAL_PLAN_RATE);
-      options.kindId = kinds.length === 0 ? undefined : kinds[kinds.length === 1 ? 0 : random.int(kinds.length)];
-      options.activityId = call;
-      options.plan = plans;
-      options.planId = plans ? idOf(this.callIds, 'call-', deal.revision) : undefined;
-      options.plannedFor = at + nextGap;
-      const event = outcomeEvent(topic, deal, outcome, at, actor, options);
+      const event = outcomeEvent(topic, deal, {
+        outcome,
+        at,
+        actor,
+        kindId: kinds.length === 0 ? undefined : kinds[kinds.length === 1 ? 0 : random.int(kinds.length)],
+        activityId: call,
+        plan: plans,
+        planId: plans ? idOf(this.callIds, 'call-', deal.revision) : undefined,
+        plannedFor: at + nextGap,
+      });
       attempts++;
       const result = applyEvent(topic, deal, event);
       if (result.ok) {

@@ -218,7 +218,10 @@ export function eventFor(topic: CompiledSalesTopic, deal: Deal, step: Step): unk
       const outcome = pick(outcomes, step.a);
       if (outcome === undefined) return { type: 'recordOutcome', outcomeId: 'none', ...base };
       const activity = pick(deal.activities, step.b >> 3);
-      const event: Record<string, unknown> = outcomeEvent(topic, deal, outcome, at, actor, {
+      const event: Record<string, unknown> = outcomeEvent(topic, deal, {
+        outcome,
+        at,
+        actor,
         activityId: step.b % 4 === 0 ? activity?.id : undefined,
         plan: step.b % 3 === 0,
         planId: `plan-${step.a % 7}`,
@@ -306,7 +309,7 @@ export function eventFor(topic: CompiledSalesTopic, deal: Deal, step: Step): unk
       return junkEvent(step.a, at, actor);
     case 'revision': {
       const outcome = pick(outcomes, step.a);
-      const event = outcome === undefined ? { type: 'setFields', fields: {}, ...base } : outcomeEvent(topic, deal, outcome, at, actor);
+      const event = outcome === undefined ? { type: 'setFields', fields: {}, ...base } : outcomeEvent(topic, deal, { outcome, at, actor });
       const expectedRevision = step.b % 2 === 0 ? deal.revision : Math.max(0, deal.revision + (step.b % 5) - 3);
       return { ...event, expectedRevision };
     }

@@ -264,17 +264,17 @@ describe('outcomeEvent', () => {
     const refused = stage?.outcomes.get('refused');
     const qualified = stage?.outcomes.get('qualified');
     if (refused === undefined || qualified === undefined) throw new Error('unreachable');
-    const lost = outcomeEvent(topic, deal, refused, MONDAY + 1000, manager, { kindId: 'competitor' });
+    const lost = outcomeEvent(topic, deal, { outcome: refused, at: MONDAY + 1000, actor: manager, kindId: 'competitor' });
     expect(lost).toEqual({ type: 'recordOutcome', outcomeId: 'refused', at: MONDAY + 1000, actor: manager, kindId: 'competitor', comment: 'Recorded "Отказ"' });
     expect(accepted(applyEvent(topic, deal, lost)).deal.finish).toMatchObject({ kindId: 'competitor' });
-    expect(outcomeEvent(topic, deal, refused, MONDAY + 1000, manager)).toMatchObject({ kindId: 'too-expensive' });
+    expect(outcomeEvent(topic, deal, { outcome: refused, at: MONDAY + 1000, actor: manager })).toMatchObject({ kindId: 'too-expensive' });
 
-    const planned = outcomeEvent(topic, deal, qualified, MONDAY + 1000, manager, { plan: true, planId: 'c-1', plannedFor: MONDAY + DAY });
+    const planned = outcomeEvent(topic, deal, { outcome: qualified, at: MONDAY + 1000, actor: manager, plan: true, planId: 'c-1', plannedFor: MONDAY + DAY });
     expect(planned.plan).toEqual({ activityId: 'c-1', kind: 'call', plannedFor: MONDAY + DAY });
     const next = accepted(applyEvent(topic, deal, planned)).deal;
     const interested = topic.stages.get('acquaintance')?.outcomes.get('interested');
     if (interested === undefined) throw new Error('unreachable');
-    const recorded = outcomeEvent(topic, next, interested, MONDAY + DAY, manager, { activityId: 'c-1' });
+    const recorded = outcomeEvent(topic, next, { outcome: interested, at: MONDAY + DAY, actor: manager, activityId: 'c-1' });
     expect(recorded).not.toHaveProperty('plan');
     expect(accepted(applyEvent(topic, next, recorded)).deal.activities).toEqual([]);
   });
