@@ -1,4 +1,5 @@
 import type { Locale } from '../definition/issue.js';
+import { countOf } from '../util/plural.js';
 
 /** The parameters of a rejection: plain data, rendered into its message in either language. */
 export type ErrorParams = Readonly<Record<string, string | number>>;
@@ -18,7 +19,7 @@ const detail = (p: ErrorParams, locale: Locale): string => String((locale === 'r
 /** What a field expects (`invalid_field_value`), by `expected`. */
 const expectedEn: Readonly<Record<string, Template>> = {
   text: () => 'text',
-  maxLength: (p) => `text of at most ${p.limit} characters`,
+  maxLength: (p) => `text of at most ${countOf('en', p.limit, { one: 'character', other: 'characters' })}`,
   number: () => 'a finite number',
   min: (p) => `a number of at least ${p.limit}`,
   max: (p) => `a number of at most ${p.limit}`,
@@ -28,7 +29,7 @@ const expectedEn: Readonly<Record<string, Template>> = {
 };
 const expectedRu: Readonly<Record<string, Template>> = {
   text: () => 'текст',
-  maxLength: (p) => `текст длиной не более ${p.limit} (в символах)`,
+  maxLength: (p) => `текст не длиннее ${countOf('ru', p.limit, { one: 'символа', few: 'символов', many: 'символов', other: 'символа' })}`,
   number: () => 'конечное число',
   min: (p) => `число не меньше ${p.limit}`,
   max: (p) => `число не больше ${p.limit}`,

@@ -1,7 +1,14 @@
+import { countOf } from '../util/plural.js';
 import type { Locale } from './issue.js';
 
 type Params = Readonly<Record<string, string | number>>;
 type Template = (p: Params) => string;
+
+// Counts after «не более» and «до» take the genitive: до 21 календарного дня, до 5 календарных дней.
+const OUTCOMES_EN = { one: 'outcome', other: 'outcomes' };
+const OUTCOMES_GENITIVE_RU = { one: 'итога', few: 'итогов', many: 'итогов', other: 'итога' };
+const DAYS_EN = { one: 'day', other: 'days' };
+const CALENDAR_DAYS_GENITIVE_RU = { one: 'календарного дня', few: 'календарных дней', many: 'календарных дней', other: 'календарного дня' };
 
 /*
  * Messages for the codes this library defines (schema refinements and lint
@@ -67,8 +74,8 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     ru: (p) => `Неизвестное свойство «${p.key}»: формат темы его не предусматривает.`,
   },
   too_many_outcomes: {
-    en: (p) => `Too many outcomes: the stages have ${p.count} together; at most ${p.max} are allowed.`,
-    ru: (p) => `Слишком много итогов: у стадий их ${p.count} в сумме; допускается не более ${p.max}.`,
+    en: (p) => `Too many outcomes: the stages have ${p.count} together; at most ${countOf('en', p.max, OUTCOMES_EN)} are allowed.`,
+    ru: (p) => `Слишком много итогов: у стадий их ${p.count} в сумме; допускается не более ${countOf('ru', p.max, OUTCOMES_GENITIVE_RU)}.`,
   },
   too_many_listed_kinds: {
     en: (p) => `Too many listed outcome kinds: the outcomes list ${p.count} together; at most ${p.max} are allowed.`,
@@ -151,8 +158,8 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     ru: () => 'В рабочем календаре нет рабочего времени: нет рабочих дней или рабочие часы пусты, и ни один срок не истечёт.',
   },
   limit_too_long: {
-    en: (p) => `The limit ${p.limit} takes up to ${p.days} days of calendar time on this working calendar; a limit may take at most ${p.max} days (ten years).`,
-    ru: (p) => `Срок ${p.limit} по этому рабочему календарю длится слишком долго (календарных дней: до ${p.days}; допустимо не более ${p.max}, то есть десять лет).`,
+    en: (p) => `The limit ${p.limit} takes up to ${countOf('en', p.days, DAYS_EN)} of calendar time on this working calendar; a limit may take at most ${countOf('en', p.max, DAYS_EN)} (ten years).`,
+    ru: (p) => `Срок ${p.limit} по этому рабочему календарю длится до ${countOf('ru', p.days, CALENDAR_DAYS_GENITIVE_RU)}, а допустимо не более ${countOf('ru', p.max, CALENDAR_DAYS_GENITIVE_RU)} (десять лет).`,
   },
   // Topic editing (edit.ts).
   not_permitted: {
