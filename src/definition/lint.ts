@@ -77,6 +77,7 @@ function lintSales(topic: SalesTopic, report: Report): void {
     checkSpan(stage.idleLimit, `stages[${s}].idleLimit`);
   });
   const globalIds = new Map(topic.globalOutcomes.map((outcome, index) => [outcome.id, `globalOutcomes[${index}]`]));
+  const globalWin = topic.globalOutcomes.find((outcome) => 'finish' in outcome && outcome.finish === 'positive');
   topic.stages.forEach((stage, s) => {
     const path = `stages[${s}]`;
     checkUnique(stage.outcomes, `${path}.outcomes`, 'outcome', 'S8', report, globalIds);
@@ -84,7 +85,11 @@ function lintSales(topic: SalesTopic, report: Report): void {
     stage.requiredFields.forEach((id, f) => {
       if (!fieldIds.has(id)) report('error', 'unknown_field', `${path}.requiredFields[${f}]`, 'S29', { id }, id);
     });
-    if (stage.outcomes.length === 0) report('warning', 'negotiations_ongoing', path, 'S11', { id: stage.id });
+    if (stage.outcomes.length === 0) {
+      // The trap: a team ends the pipeline on a stage it finishes through a global "won", and S11 quietly drops its deals from reports.
+      if (globalWin === undefined) report('warning', 'negotiations_ongoing', path, 'S11', { id: stage.id });
+      else report('warning', 'global_win_only', path, 'S11', { id: stage.id, outcome: globalWin.id });
+    }
     checkStageLimits(topic, s, report, clock);
   });
 

@@ -105,6 +105,12 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: (p) => `From stage "${p.id}" no finishing outcome can ever be reached: a deal there could never end.`,
     ru: (p) => `Из стадии «${p.id}» недостижим ни один завершающий итог: сделка в ней никогда не завершится.`,
   },
+  global_win_only: {
+    en: (p) =>
+      `Stage "${p.id}" has no outcomes of its own, so its deals are marked "negotiations ongoing" and left out of reports (S11), although the global outcome "${p.outcome}" finishes them positively. Give the stage its own finishing outcome (for example one like "${p.outcome}") so that its deals are counted.`,
+    ru: (p) =>
+      `У стадии «${p.id}» нет собственных итогов, поэтому её сделки помечаются «Идут переговоры» и не попадают в отчёты (S11), хотя общий итог «${p.outcome}» завершает их успешно. Добавьте стадии собственный завершающий итог (например, такой же, как «${p.outcome}»), чтобы её сделки учитывались.`,
+  },
   negotiations_ongoing: {
     en: (p) => `Stage "${p.id}" has no outcomes: its deals are marked "negotiations ongoing" and left out of reports.`,
     ru: (p) => `У стадии «${p.id}» нет итогов: её сделки помечаются «Идут переговоры» и не попадают в отчёты.`,

@@ -148,6 +148,26 @@ describe('lintTopic: order and uniqueness of findings', () => {
   });
 });
 
+describe('lintTopic: the global-win trap (S11)', () => {
+  const won = { id: 'won', name: 'Успех', finish: 'positive' };
+
+  it('warns when a stage without outcomes of its own can only be finished by a global win, naming the fix', () => {
+    const input = sales(['stages.2.outcomes', []], ['globalOutcomes', [{ id: 'refused', name: 'Отказ', finish: 'negative' }, won]]);
+    const [finding, ...rest] = lint(input);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'warning', code: 'global_win_only', path: 'stages[2]', rule: 'S11' });
+    expect(finding?.message).toMatch(/Stage "payment" .*left out of reports.*global outcome "won".*own finishing outcome/);
+    expect(lint(input, 'ru')[0]?.message).toMatch(/не попадают в отчёты.*собственный завершающий итог/);
+    // No English leaks through: outside the quoted ids, the message is Russian.
+    expect(lint(input, 'ru')[0]?.message.replace(/«[^»]*»/g, '')).not.toMatch(/[A-Za-z]{2,}/);
+  });
+
+  it('keeps the plain S11 warning when no global outcome finishes positively, and says nothing once the stage has its own finish', () => {
+    expect(codes(lint(sales(['stages.2.outcomes', []], ['globalOutcomes', [{ id: 'refused', name: 'Отказ', finish: 'negative' }]])))).toEqual(['negotiations_ongoing@stages[2]']);
+    expect(lint(sales(['stages.2.outcomes', [{ id: 'paid', name: 'Оплачено', finish: 'positive' }]], ['globalOutcomes', [won]]))).toEqual([]);
+  });
+});
+
 describe('lintTopic: every finding is complete data', () => {
   // Between them these topics produce every code lintTopic knows.
   const salesProblems = sales(
@@ -171,7 +191,8 @@ describe('lintTopic: every finding is complete data', () => {
   const unusedApprovers = sales(['deadlineChange', { approval: 'none', approvers: [{ role: 'director' }] }]);
   const auditProblems = edit(auditInput(), ['outcomeKinds.1.id', 'shelf-ok'], ['outcomeKinds.1.commentRequired', false]);
   const loopOnly = sales(['stages.2.outcomes', [{ id: 'back', name: 'Назад', to: 'offer' }]], ['globalOutcomes', []]);
-  const all = (locale: 'en' | 'ru') => [salesProblems, unusedApprovers, auditProblems, loopOnly].flatMap((input) => lint(input, locale));
+  const globalWinOnly = sales(['stages.2.outcomes', []], ['globalOutcomes', [{ id: 'won', name: 'Успех', finish: 'positive' }]]);
+  const all = (locale: 'en' | 'ru') => [salesProblems, unusedApprovers, auditProblems, loopOnly, globalWinOnly].flatMap((input) => lint(input, locale));
 
   const LINT_CODES = [
     'approvers_missing',
@@ -179,6 +200,7 @@ describe('lintTopic: every finding is complete data', () => {
     'audit_kind_without_comment',
     'conflicting_dates',
     'duplicate_id',
+    'global_win_only',
     'idle_limit_exceeds_stage_limit',
     'invalid_range',
     'kind_polarity_mismatch',
@@ -214,13 +236,14 @@ describe('lintTopic: every finding is complete data', () => {
 
   it('rates the S11 mark, the idle limit, falling probabilities and unused approvers as warnings, and the rest as errors', () => {
     const warnings = new Set(all('en').filter((finding) => finding.severity === 'warning').map((finding) => finding.code));
-    expect([...warnings].sort()).toEqual(['approvers_unused', 'idle_limit_exceeds_stage_limit', 'negotiations_ongoing', 'probability_decreasing']);
+    expect([...warnings].sort()).toEqual(['approvers_unused', 'global_win_only', 'idle_limit_exceeds_stage_limit', 'negotiations_ongoing', 'probability_decreasing']);
   });
 
   it('cites a source rule (S-number) wherever the documents state one', () => {
     const rules = new Map(all('en').map((finding) => [finding.code, finding.rule]));
     expect(Object.fromEntries(rules)).toMatchObject({
       negotiations_ongoing: 'S11',
+      global_win_only: 'S11',
       unknown_stage: expect.stringMatching(/^S(?:9|28)$/),
       approvers_missing: 'S25',
       approvers_unused: 'S25',
