@@ -111,7 +111,10 @@ function handle(topic: CompiledSalesTopic, deal: Deal, event: DealEvent): ApplyR
     case 'rejectDeadlineChange': {
       const pending = deal.pendingDeadlineChange;
       if (pending === null) return reject(dealError('no_pending_deadline_change'));
-      if (!isApprover(event.actor, topic.definition.deadlineChange.approvers)) return reject(dealError('not_an_approver', { actor: event.actor.id }, 'actor'));
+      const { approvers, selfApproval } = topic.definition.deadlineChange;
+      if (!isApprover(event.actor, approvers)) return reject(dealError('not_an_approver', { actor: event.actor.id }, 'actor'));
+      // Four eyes: whoever asked for the new deadline does not approve it alone. Withdrawing one's own request (a rejection) stays open to them.
+      if (event.type === 'approveDeadlineChange' && !selfApproval && pending.requestedBy === event.actor.id) return reject(dealError('self_approval', { actor: event.actor.id }, 'actor'));
       // Approving a deadline that has passed in the meantime would make the deal overdue at once.
       if (event.type === 'approveDeadlineChange' && pending.dueAt <= event.at) return reject(dealError('invalid_deadline', { dueAt: pending.dueAt, at: event.at }, 'at'));
       const dueAt = event.type === 'approveDeadlineChange' ? pending.dueAt : deal.dueAt;

@@ -200,6 +200,11 @@ export const catalogue = {
     en: () => 'There is no deadline change waiting for approval.',
     ru: () => 'Нет изменения срока, ожидающего согласования.',
   },
+  self_approval: {
+    rule: 'S25',
+    en: (p) => `User ${p.actor} asked for this deadline change and may not approve it too: another approver must (the topic does not allow self-approval).`,
+    ru: (p) => `Пользователь ${p.actor} сам запросил это изменение срока и не может его согласовать: согласовать должен другой согласующий (тема не разрешает согласовывать свои запросы).`,
+  },
   not_an_approver: {
     rule: 'S25',
     en: (p) => `User ${p.actor} is not an approver of deadline changes for this topic.`,

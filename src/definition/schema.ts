@@ -204,6 +204,10 @@ export const deadlineChangeSchema = z
   .strictObject({
     approval: z.enum(['none', 'required']).describe('"none": a new deadline applies at once; "required": it waits for an approver.'),
     approvers: z.array(approverSchema).max(MAX_ITEMS).default([]),
+    selfApproval: z
+      .boolean()
+      .default(false)
+      .describe('Whether the employee who asked for a deadline change may approve it too; by default another approver must (four eyes, S25).'),
   })
   .describe('Deadline change approval (S25).');
 
@@ -290,7 +294,7 @@ export const salesTopicSchema = z
     kind: z.literal('sales').describe('The topic type (S23).'),
     maxDuration: durationSchema.optional().describe('Maximum deal duration (S3, S24).'),
     // A function, not an object: zod copies a default only shallowly, so a literal would share one approvers array between every parsed topic.
-    deadlineChange: deadlineChangeSchema.default(() => ({ approval: 'none' as const, approvers: [] })),
+    deadlineChange: deadlineChangeSchema.default(() => ({ approval: 'none' as const, approvers: [], selfApproval: false })),
     stages: z.array(stageSchema).min(1).max(MAX_STAGES).describe('Stages in the order of the procedure (S7, S26), at most 1,000.'),
     globalOutcomes: z
       .array(outcomeSchema)

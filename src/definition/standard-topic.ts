@@ -25,7 +25,7 @@ export const standardTopic: SalesTopic = deepFreeze({
   kind: 'sales',
   instruction: 'Проведите клиента от первого контакта до отгрузки. На каждой стадии фиксируйте итог и планируйте следующий звонок или встречу.',
   maxDuration: 'P30D',
-  deadlineChange: { approval: 'required', approvers: [{ role: 'director' }] },
+  deadlineChange: { approval: 'required', approvers: [{ role: 'director' }], selfApproval: false },
   stages: [
     {
       id: 'new',

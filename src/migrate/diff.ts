@@ -384,10 +384,10 @@ function target(outcome: Outcome): string {
 
 function approvalText(value: unknown): string {
   if (typeof value !== 'object' || value === null) return 'none';
-  const { approval, approvers } = value as { approval?: string; approvers?: readonly Record<string, string>[] };
+  const { approval, approvers, selfApproval } = value as { approval?: string; approvers?: readonly Record<string, string>[]; selfApproval?: boolean };
   if (approval !== 'required') return 'no approval';
   const names = (approvers ?? []).map((approver) => ('role' in approver ? `role ${approver.role}` : `user ${approver.userId}`));
-  return `approval by ${names.length > 0 ? names.join(', ') : 'nobody'}`;
+  return `approval by ${names.length > 0 ? names.join(', ') : 'nobody'}${selfApproval === true ? ', the requester included' : ''}`;
 }
 
 function label(item: Item & { readonly name?: string }): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyEvent,
+  formatDealError,
   isEffect,
   availableOutcomes,
   compileTopic,
@@ -277,6 +278,29 @@ describe('deals on sales topics', () => {
       expect(refused).toMatchObject({ dueAt: MONDAY + 30 * DAY, pendingDeadlineChange: null });
       const approved = accepted(applyEvent(topic, pending, { type: 'approveDeadlineChange', at: MONDAY + HOUR, actor: { id: 'ceo' } })).deal;
       expect(approved).toMatchObject({ dueAt: MONDAY + 40 * DAY, pendingDeadlineChange: null });
+    });
+  });
+
+  describe('S25: four eyes on deadline changes', () => {
+    const ceo = { id: 'ceo', roles: ['director'] };
+    const request = { type: 'requestDeadlineChange', dueAt: MONDAY + 40 * DAY, at: MONDAY + HOUR, actor: ceo } as const;
+
+    it('the approver who asked for a change may not approve it, but another approver may, and the requester may withdraw it', () => {
+      const topic = standardWith({ deadlineChange: { approval: 'required', approvers: [{ role: 'director' }] } });
+      const pending = accepted(applyEvent(topic, open(topic), request)).deal;
+      const own = rejected(applyEvent(topic, pending, { type: 'approveDeadlineChange', at: MONDAY + 2 * HOUR, actor: ceo }));
+      expect(own).toMatchObject({ code: 'self_approval', rule: 'S25', path: 'actor', params: { actor: 'ceo' } });
+      expect(formatDealError(own, 'ru')).toContain('сам запросил');
+      const approved = accepted(applyEvent(topic, pending, { type: 'approveDeadlineChange', at: MONDAY + 2 * HOUR, actor: director })).deal;
+      expect(approved).toMatchObject({ dueAt: MONDAY + 40 * DAY, pendingDeadlineChange: null });
+      const withdrawn = accepted(applyEvent(topic, pending, { type: 'rejectDeadlineChange', at: MONDAY + 2 * HOUR, actor: ceo })).deal;
+      expect(withdrawn).toMatchObject({ dueAt: MONDAY + 30 * DAY, pendingDeadlineChange: null });
+    });
+
+    it('a topic that allows self-approval lets the requester approve', () => {
+      const topic = standardWith({ deadlineChange: { approval: 'required', approvers: [{ role: 'director' }], selfApproval: true } });
+      const pending = accepted(applyEvent(topic, open(topic), request)).deal;
+      expect(accepted(applyEvent(topic, pending, { type: 'approveDeadlineChange', at: MONDAY + 2 * HOUR, actor: ceo })).deal.dueAt).toBe(MONDAY + 40 * DAY);
     });
   });
 

@@ -351,7 +351,7 @@ describe('editing topics (immer)', () => {
 
     it('S25: deadline changes stop needing approval, or need another approver', () => {
       const none = edited(editTopic(standardTopic, director, { op: 'setDeadlineChange', deadlineChange: { approval: 'none' } }));
-      expect(none.deadlineChange).toEqual({ approval: 'none', approvers: [] });
+      expect(none.deadlineChange).toEqual({ approval: 'none', approvers: [], selfApproval: false });
       const ceo = edited(editTopic(standardTopic, director, { op: 'setDeadlineChange', deadlineChange: { approval: 'required', approvers: [{ userId: 'ceo' }] } }));
       expect(ceo.deadlineChange.approvers).toEqual([{ userId: 'ceo' }]);
       expect(codes(refused(editTopic(standardTopic, director, { op: 'setDeadlineChange', deadlineChange: { approval: 'required' } })))).toEqual(['approvers_missing@deadlineChange.approvers']);

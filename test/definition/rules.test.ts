@@ -202,7 +202,7 @@ describe('rules of the source documents', () => {
     changed.parameters.closeOn = { on: 'business-event', events: ['x'] };
     changed.stages[0]?.requiredFields.push('budget');
     const next = sales(bare);
-    expect(next.deadlineChange).toEqual({ approval: 'none', approvers: [] });
+    expect(next.deadlineChange).toEqual({ approval: 'none', approvers: [], selfApproval: false });
     expect(next.globalOutcomes).toEqual([]);
     expect(next.parameters.closeOn).toEqual({ on: 'finish' });
     expect(next.stages[0]?.requiredFields).toEqual([]);
@@ -220,8 +220,8 @@ describe('rules of the source documents', () => {
 
   it('S25: changing the deadline may need approval, by roles or users; approval without approvers is an error', () => {
     const approvers = [{ role: 'director' }, { userId: 'u-42' }];
-    expect(sales(salesInput()).deadlineChange).toEqual({ approval: 'none', approvers: [] });
-    expect(sales(edit(salesInput(), ['deadlineChange', { approval: 'required', approvers }])).deadlineChange).toEqual({ approval: 'required', approvers });
+    expect(sales(salesInput()).deadlineChange).toEqual({ approval: 'none', approvers: [], selfApproval: false });
+    expect(sales(edit(salesInput(), ['deadlineChange', { approval: 'required', approvers }])).deadlineChange).toEqual({ approval: 'required', approvers, selfApproval: false });
     const issues = issuesOf(edit(salesInput(), ['deadlineChange', { approval: 'required' }]));
     expect(issues).toEqual([expect.objectContaining({ code: 'approvers_missing', path: 'deadlineChange.approvers', rule: 'S25' })]);
     expect(codes(issuesOf(edit(salesInput(), ['deadlineChange', { approval: 'required', approvers: [{ group: 'x' }] }])))).toEqual([
@@ -415,7 +415,7 @@ describe('peer features', () => {
       name: 'Мини',
       kind: 'sales',
       version: 1,
-      deadlineChange: { approval: 'none', approvers: [] },
+      deadlineChange: { approval: 'none', approvers: [], selfApproval: false },
       stages: [
         {
           id: 'only',
