@@ -10,6 +10,8 @@ export interface TopicSvgOptions {
   readonly locale?: PictureLocale;
   /** The heading; the topic's name and version by default. */
   readonly title?: string;
+  /** Fill colours by stage id (say, by conversion); text stays dark, so keep them light. */
+  readonly stageFills?: ReadonlyMap<string, string>;
 }
 
 /** Fill, stroke and text colours per node kind; every text colour has at least 7:1 contrast on its fill. */
@@ -67,7 +69,8 @@ export function topicSvg(topic: CompiledSalesTopic, options: TopicSvgOptions = {
   }
   out.push('</g>');
   for (const node of layout.nodes) {
-    const style = STYLE[node.kind];
+    const fill = node.key.startsWith('stage:') ? options.stageFills?.get(node.key.slice('stage:'.length)) : undefined;
+    const style = fill === undefined || !/^#[0-9a-f]{6}$/i.test(fill) ? STYLE[node.kind] : { ...STYLE[node.kind], fill };
     const { x, y, width, height } = node.box;
     out.push(`<g class="node ${node.kind}" data-key="${svgText(node.key)}">`);
     out.push(`<rect x="${x}" y="${y}" width="${width}" height="${height}" rx="8" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"${style.dash === undefined ? '' : ` stroke-dasharray="${style.dash}"`}/>`);
