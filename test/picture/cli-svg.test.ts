@@ -1,6 +1,6 @@
 /* `crm-topics diagram --format svg` run as a subprocess from the built dist/cli.js, like test/cli/cli.test.ts. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,23 @@ describe('crm-topics diagram --format svg', () => {
 
   it('rejects an unknown locale with a usage error (exit 2)', () => {
     expect(crmTopics('diagram', '--format', 'svg', '--locale', 'de', 'standard.json').code).toBe(2);
+  });
+});
+
+describe('crm-topics simulate --html', () => {
+  it('writes a self-contained page with the same win rate the JSON report gives', () => {
+    const result = crmTopics('simulate', '--deals', '200', '--seed', '7', '--html', 'report.html', '--locale', 'ru');
+    expect(result.code).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const json = JSON.parse(crmTopics('simulate', '--deals', '200', '--seed', '7', '--json').stdout) as { report: { winRate: number } };
+    expect(html).toMatch(/^<!doctype html>\n<html lang="ru">/);
+    expect(html).toContain(`<dd data-value="win-rate">${(json.report.winRate * 100).toFixed(1)}%</dd>`);
+    expect(html).toContain('Причины проигрыша');
+  });
+
+  it('exits 2 when the page cannot be written', () => {
+    const result = crmTopics('simulate', '--deals', '10', '--html', 'no-such-dir/report.html');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no-such-dir/report.html: cannot be written (ENOENT)');
   });
 });
