@@ -1,16 +1,26 @@
 import { compileTopic } from '../compile/compile.js';
 import { topicDiagram, type DiagramFormat } from '../compile/diagram.js';
 import { TopicValidationError } from '../definition/issue.js';
+import type { PictureLocale } from '../picture/labels.js';
+import { topicSvg } from '../picture/topic-svg.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 import { terminalSafe } from './terminal-text.js';
 import { readTopicFile } from './topic-file.js';
 
-/** `crm-topics diagram <file> [--format mermaid|dot]`: prints the topic as a diagram. */
-export function diagramCommand(file: string, options: { readonly format: DiagramFormat }, io: CliIo): number {
+/**
+ * `crm-topics diagram <file> [--format mermaid|dot|svg] [--locale en|ru]`:
+ * prints the topic as a diagram, or as an SVG picture (its text is escaped for
+ * XML, with control and bidi characters removed, so it is terminal-safe too).
+ *
+ * @example
+ * diagramCommand('topic.json', { format: 'svg', locale: 'ru' }, io); // 0
+ */
+export function diagramCommand(file: string, options: { readonly format: DiagramFormat | 'svg'; readonly locale?: PictureLocale }, io: CliIo): number {
   const topic = compileFile(file, io);
   if (topic === undefined) return 1;
-  io.stdout(terminalSafe(topicDiagram(topic, options.format), { keepLines: true }));
+  const text = options.format === 'svg' ? topicSvg(topic, { locale: options.locale ?? 'en' }) : topicDiagram(topic, options.format);
+  io.stdout(terminalSafe(text, { keepLines: true }));
   return 0;
 }
 

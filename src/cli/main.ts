@@ -59,10 +59,11 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
 
   program
     .command('diagram')
-    .description('Print a sales topic as a Mermaid or Graphviz (DOT) diagram.')
+    .description('Print a sales topic as a Mermaid or Graphviz (DOT) diagram, or as an SVG picture.')
     .argument('<file>', 'topic JSON file')
-    .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot']).default('mermaid'))
-    .action(async (file: string, options: { format: 'mermaid' | 'dot' }) => {
+    .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
+    .addOption(new Option('--locale <locale>', 'language of the picture labels (svg)').choices(['en', 'ru']).default('en'))
+    .action(async (file: string, options: { format: 'mermaid' | 'dot' | 'svg'; locale: 'en' | 'ru' }) => {
       const { diagramCommand } = await import('./diagram.js');
       exitCode = diagramCommand(file, options, io);
     });
@@ -75,6 +76,8 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     .option('--seed <seed>', 'random seed: the same seed gives the same report', '1')
     .option('--weights <file>', 'JSON file of outcome weights per stage: { "stage": { "outcome": 3 } }')
     .option('--json', 'print the report as JSON')
+    .option('--html <file>', 'also write the report as a self-contained HTML page')
+    .addOption(new Option('--locale <locale>', 'language of the HTML page').choices(['en', 'ru']).default('en'))
     .action(async (file: string | undefined, options: SimulateCommandOptions) => {
       const { simulateCommand } = await import('./simulate.js');
       exitCode = simulateCommand(file, options, io);

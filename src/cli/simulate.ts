@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { compileTopic } from '../compile/compile.js';
 import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
 import { standardTopic } from '../definition/standard-topic.js';
 import { formatFunnelReport, type FunnelReport } from '../report/funnel.js';
+import { funnelHtml } from '../picture/funnel-html.js';
 import { simulate, SimulationError, type WeightsMap } from '../report/simulate.js';
 import { compileFile } from './diagram.js';
 import type { CliIo } from './io.js';
@@ -16,10 +19,14 @@ export interface SimulateCommandOptions {
   readonly seed: string;
   readonly json?: boolean;
   readonly weights?: string;
+  /** Also write the report as a self-contained HTML page to this file. */
+  readonly html?: string;
+  /** The language of the HTML page. */
+  readonly locale?: 'en' | 'ru';
 }
 
 /**
- * `crm-topics simulate [file] [--deals N] [--seed S] [--weights file] [--json]`:
+ * `crm-topics simulate [file] [--deals N] [--seed S] [--weights file] [--json] [--html page.html [--locale ru]]`:
  * simulates deals on a topic (the standard topic when no file is given) and
  * prints the funnel report. The same seed prints the same report, byte for
  * byte; a progress bar is drawn on a terminal for runs longer than a second.
@@ -32,6 +39,13 @@ export function simulateCommand(file: string | undefined, options: SimulateComma
   try {
     const result = simulate(topic, { deals: options.deals, seed: options.seed, ...(weights === undefined ? {} : { weights }), onProgress: progress.update, keepDeals: false });
     progress.done();
+    if (options.html !== undefined) {
+      try {
+        writeFileSync(resolve(io.cwd, options.html), funnelHtml(result.report, topic, { locale: options.locale ?? 'en' }));
+      } catch (error) {
+        throw new UsageError(`${terminalSafe(options.html)}: cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
     if (options.json === true) {
       io.stdout(`${JSON.stringify({ topic: { id: topic.id, version: topic.version }, seed: options.seed, events: result.events, rejected: result.rejected, report: result.report }, null, 2)}\n`);
     } else {
