@@ -93,7 +93,7 @@ export { canEditTopic, DIRECTOR_ROLE, isApprover } from './access/permissions.js
 export { actorSchema, readActor, type CrmUser } from './access/actor.js';
 export { availableOutcomes, type AvailableOutcome } from './deal/available.js';
 export { topicDiagram, type DiagramFormat } from './compile/diagram.js';
-export { funnelHtml, topicSvg, type FunnelHtmlOptions, type PictureLocale, type TopicSvgOptions } from './picture/index.js';
+export { diffHtml, funnelHtml, topicSvg, type DiffHtmlOptions, type FunnelHtmlOptions, type PictureLocale, type TopicSvgOptions } from './picture/index.js';
 export { outcomeEvents } from './compile/outcome-event.js';
 export { findOverdue, LIMIT_KINDS, nextDeadline, overdue, type Deadline, type LimitKind, type OverdueDeal, type OverdueLimit, type OverdueOptions, type OverdueResult } from './time/overdue.js';
 

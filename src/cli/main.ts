@@ -3,6 +3,7 @@ import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 import { terminalSafe } from './terminal-text.js';
 import { VALIDATE_FORMATS, type ValidateFormat } from './validate-format.js';
+import type { DiffCommandOptions } from './diff.js';
 import type { SimulateCommandOptions } from './simulate.js';
 import { packageVersion } from './version.js';
 
@@ -89,7 +90,9 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     .argument('<old>', 'the earlier topic JSON file')
     .argument('<new>', 'the later topic JSON file')
     .option('--json', 'print the changes as JSON')
-    .action(async (before: string, after: string, options: { json?: boolean }) => {
+    .option('--html <file>', 'also write both versions side by side, changes marked, as a self-contained HTML page')
+    .addOption(new Option('--locale <locale>', 'language of the HTML page').choices(['en', 'ru']).default('en'))
+    .action(async (before: string, after: string, options: DiffCommandOptions) => {
       const { diffCommand } = await import('./diff.js');
       exitCode = diffCommand(before, after, options, io);
     });

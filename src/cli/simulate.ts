@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { compileTopic } from '../compile/compile.js';
 import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
 import { standardTopic } from '../definition/standard-topic.js';
@@ -10,6 +8,7 @@ import { compileFile } from './diagram.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 import { readJsonFile } from './read-json.js';
+import { writePage } from './write-page.js';
 import { terminalSafe } from './terminal-text.js';
 import { duplicateKeyIssues } from './topic-file.js';
 
@@ -39,13 +38,7 @@ export function simulateCommand(file: string | undefined, options: SimulateComma
   try {
     const result = simulate(topic, { deals: options.deals, seed: options.seed, ...(weights === undefined ? {} : { weights }), onProgress: progress.update, keepDeals: false });
     progress.done();
-    if (options.html !== undefined) {
-      try {
-        writeFileSync(resolve(io.cwd, options.html), funnelHtml(result.report, topic, { locale: options.locale ?? 'en' }));
-      } catch (error) {
-        throw new UsageError(`${terminalSafe(options.html)}: cannot be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-    }
+    if (options.html !== undefined) writePage(io, options.html, funnelHtml(result.report, topic, { locale: options.locale ?? 'en' }));
     if (options.json === true) {
       io.stdout(`${JSON.stringify({ topic: { id: topic.id, version: topic.version }, seed: options.seed, events: result.events, rejected: result.rejected, report: result.report }, null, 2)}\n`);
     } else {

@@ -1,6 +1,7 @@
 import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
 import type { FunnelReport } from '../report/funnel.js';
 import type { PictureLocale } from './labels.js';
+import { htmlPage } from './html-page.js';
 import { svgText } from './svg-text.js';
 import { topicSvg } from './topic-svg.js';
 
@@ -105,25 +106,12 @@ export function funnelHtml(report: FunnelReport, topic: CompiledSalesTopic, opti
   );
   const losses = report.finishesByOutcome.filter((finish) => finish.result === 'negative');
   const lossRows = losses.map((finish) => `<tr><th scope="row">${svgText(outcomeNames.get(finish.outcomeId) ?? finish.outcomeId)}</th><td class="num">${finish.count}</td><td class="num">${percent(finish.share)}</td></tr>`);
-  return `<!doctype html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${svgText(`${words.report}: ${title}`)}</title>
-<style>
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#212529;background:#fff;margin:1.5rem;line-height:1.4}
-h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
-figure{margin:0;overflow-x:auto}svg{max-width:100%;height:auto}
-dl.summary{display:flex;flex-wrap:wrap;gap:1rem 2rem}dl.summary div{min-width:7rem}dt{font-size:.85rem;color:#495057}dd{margin:0;font-size:1.4rem;font-weight:bold}
-table{border-collapse:collapse;margin-top:.5rem}th,td{border-bottom:1px solid #dee2e6;padding:.3rem .6rem;text-align:left;vertical-align:top}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;position:relative}
-.bar{position:absolute;left:0;top:15%;height:70%;background:#d0ebff;z-index:-1}
-@media print{body{margin:0}figure{overflow:visible}h2{break-after:avoid}table,figure{break-inside:avoid}}
-</style>
-</head>
-<body>
-<h1>${svgText(`${words.report}: ${title}`)}</h1>
+  return htmlPage({
+    locale,
+    title: `${words.report}: ${title}`,
+    css: `dl.summary{display:flex;flex-wrap:wrap;gap:1rem 2rem}dl.summary div{min-width:7rem}dt{font-size:.85rem;color:#495057}dd{margin:0;font-size:1.4rem;font-weight:bold}
+.bar{position:absolute;left:0;top:15%;height:70%;background:#d0ebff;z-index:-1}`,
+    body: `<h1>${svgText(`${words.report}: ${title}`)}</h1>
 <dl class="summary">
 <div><dt>${words.deals}</dt><dd data-value="deals">${report.deals}</dd></div>
 <div><dt>${words.winRate}</dt><dd data-value="win-rate">${percent(report.winRate)}</dd></div>
@@ -143,8 +131,6 @@ ${rows.join('\n')}
 </tbody>
 </table>
 <h2>${words.losses}</h2>
-${lossRows.length === 0 ? `<p>${words.none}</p>` : `<table class="losses">\n<thead><tr><th scope="col">${words.outcome}</th><th scope="col">${words.negative}</th><th scope="col">${words.share}</th></tr></thead>\n<tbody>\n${lossRows.join('\n')}\n</tbody>\n</table>`}
-</body>
-</html>
-`;
+${lossRows.length === 0 ? `<p>${words.none}</p>` : `<table class="losses">\n<thead><tr><th scope="col">${words.outcome}</th><th scope="col">${words.negative}</th><th scope="col">${words.share}</th></tr></thead>\n<tbody>\n${lossRows.join('\n')}\n</tbody>\n</table>`}`,
+  });
 }

@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileTopic, standardTopic, type CompiledSalesTopic } from '../../src/index.js';
+import { diffTopics } from '../../src/migrate/diff.js';
+import { diffHtml } from '../../src/picture/diff-html.js';
 import { funnelHtml } from '../../src/picture/funnel-html.js';
 import { topicSvg } from '../../src/picture/topic-svg.js';
 import { simulate } from '../../src/report/simulate.js';
@@ -80,6 +82,21 @@ describe.runIf(executable !== undefined)('pictures and pages in headless Chromiu
   it('catches text that leaves its box (the check above can fail)', async () => {
     const page = await open('narrow.svg', topicSvg(topic, { locale: 'en' }).replaceAll('width="200"', 'width="40"'));
     expect((await overflowingTexts(page)).length).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('puts two versions side by side within the window, with the changes listed', async () => {
+    const later = manyStages(8);
+    const earlier = manyStages(6);
+    const changes = diffTopics(earlier.definition, later.definition);
+    const page = await open('diff.html', diffHtml(earlier, later, changes, { locale: 'ru' }));
+    const sides = await page.$$eval('figure.side svg', (svgs) => svgs.map((svg) => svg.getBoundingClientRect().width));
+    expect(sides).toHaveLength(2);
+    for (const width of sides) expect(width).toBeLessThanOrEqual(1280);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.$$eval('table.changes tbody tr', (rows) => rows.length)).toBe(changes.length);
+    expect(await overflowingTexts(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTEFACTS, 'diff-ru.png'), fullPage: true });
     await page.close();
   });
 

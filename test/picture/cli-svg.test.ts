@@ -67,3 +67,33 @@ describe('crm-topics simulate --html', () => {
     expect(result.stderr).toContain('no-such-dir/report.html: cannot be written (ENOENT)');
   });
 });
+
+describe('crm-topics diff --html', () => {
+  it('writes both versions side by side with the changed stages marked, and still prints the changes', () => {
+    type Stage = { id: string; maxDuration?: string; outcomes: { to?: string }[] };
+    const later = structuredClone(standardTopic) as unknown as { version: number; stages: Stage[] };
+    later.version = 2;
+    (later.stages[2] as Stage).maxDuration = 'P9D';
+    ((later.stages[0] as Stage).outcomes[0] as { to?: string }).to = 'offer';
+    later.stages.splice(1, 1);
+    writeFileSync(join(dir, 'later.json'), JSON.stringify(later));
+    const result = crmTopics('diff', '--html', 'diff.html', '--locale', 'ru', 'standard.json', 'later.json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('stage-removed');
+    const page = readFileSync(join(dir, 'diff.html'), 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('<html lang="ru">');
+    expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(page.match(/<svg /g)).toHaveLength(2);
+    // The removed stage is red in the old picture; the stage whose limit changed is yellow in both.
+    expect(page).toMatch(/data-key="stage:acquaintance">\s*<rect[^>]*fill="#ffe3e3"/);
+    expect(page.match(/data-key="stage:offer">\s*<rect[^>]*fill="#fff3bf"/g)).toHaveLength(2);
+    expect(page).toContain('Стадии добавлены');
+  });
+
+  it('exits 2 when the page cannot be written', () => {
+    const result = crmTopics('diff', '--html', join(dir, 'missing', 'diff.html'), 'standard.json', 'standard.json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot be written');
+  });
+});
