@@ -133,7 +133,7 @@ describe('crm-topics in process', () => {
   });
 
   it('answers usage mistakes with exit 2 and help and version with exit 0', async () => {
-    for (const args of [['explode'], ['validate'], ['validate', '--bogus', 'broken.json'], ['validate', '--locale', 'de', 'broken.json'], ['diagram', '--format', 'svg', 'broken.json'], ['simulate', '--deals', '0']]) {
+    for (const args of [['explode'], ['validate'], ['validate', '--bogus', 'broken.json'], ['validate', '--locale', 'de', 'broken.json'], ['diagram', '--format', 'png', 'broken.json'], ['simulate', '--deals', '0']]) {
       const result = await cli(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^error: /);
