@@ -89,7 +89,7 @@ export { buildTopicEventMachine } from './events/machine.js';
 export type { TopicEventMachine, TopicEventMachineEvent } from './events/topic-event-machine.js';
 
 // Access.
-export { canEditTopic, DIRECTOR_ROLE, isApprover } from './access/permissions.js';
+export { canEditTopic, canUseTopic, DIRECTOR_ROLE, isApprover } from './access/permissions.js';
 export { actorSchema, readActor, type CrmUser } from './access/actor.js';
 export { availableOutcomes, type AvailableOutcome } from './deal/available.js';
 export { topicDiagram, type DiagramFormat } from './compile/diagram.js';

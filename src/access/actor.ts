@@ -16,6 +16,8 @@ export interface CrmUser {
   readonly id: string;
   /** Role names, e.g. `director`, `manager`. */
   readonly roles?: readonly string[];
+  /** Team names, e.g. `moscow-sales`: a topic may be open to teams only. */
+  readonly teams?: readonly string[];
   /** The system administrator (S2). */
   readonly administrator?: boolean;
   /** Access to the "Clients/CRM" zone (S2): only `full` grants topic editing. */
@@ -42,6 +44,7 @@ export const MAX_ROLES = 100;
 export const actorSchema = z.strictObject({
   id: labelSchema(200),
   roles: z.array(labelSchema(200)).max(MAX_ROLES).readonly().optional(),
+  teams: z.array(labelSchema(200)).max(MAX_ROLES).readonly().optional(),
   administrator: z.boolean().optional(),
   crmAccess: z.enum(['none', 'read', 'full']).optional(),
 });

@@ -1,3 +1,4 @@
+import type { CompiledTopic } from '../compile/compiled-topic.js';
 import type { Approver } from '../definition/schema.js';
 import { readActor, type CrmUser } from './actor.js';
 
@@ -47,4 +48,31 @@ function isApproverOf(actor: CrmUser, approver: unknown): boolean {
   const { userId, role } = approver as { userId?: unknown; role?: unknown };
   if (Object.hasOwn(approver, 'userId')) return typeof userId === 'string' && userId === actor.id;
   return Object.hasOwn(approver, 'role') && typeof role === 'string' && (actor.roles?.includes(role) ?? false);
+}
+
+/**
+ * Whether an actor may open and work deals on a topic, for menus and before
+ * {@link openDeal}/{@link applyEvent} (which refuse others with
+ * `topic_access_denied`): everyone when the topic names no `access`;
+ * otherwise administrators, the users it lists and anyone with one of its
+ * roles or teams. A malformed actor or topic may not. Never throws.
+ *
+ * @example
+ * canUseTopic(compiled, { id: 'u-7', teams: ['moscow-sales'] }); // true when the topic lists that team
+ */
+export function canUseTopic(topic: CompiledTopic, actor: CrmUser): boolean {
+  try {
+    const valid = readActor(actor);
+    if (valid === undefined || typeof topic !== 'object' || topic === null) return false;
+    const definition: unknown = topic.definition;
+    const access = typeof definition === 'object' && definition !== null && Object.hasOwn(definition, 'access') ? (definition as { access?: unknown }).access : undefined;
+    if (access === undefined) return true;
+    if (typeof access !== 'object' || access === null) return false;
+    if (valid.administrator === true) return true;
+    const { roles, teams, users } = access as { roles?: unknown; teams?: unknown; users?: unknown };
+    const lists = (list: unknown, values: readonly string[] | undefined): boolean => Array.isArray(list) && values !== undefined && values.some((value) => list.includes(value));
+    return lists(users, [valid.id]) || lists(roles, valid.roles) || lists(teams, valid.teams);
+  } catch {
+    return false;
+  }
 }

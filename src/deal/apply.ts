@@ -1,5 +1,5 @@
 import type { CrmUser } from '../access/actor.js';
-import { canEditTopic, isApprover } from '../access/permissions.js';
+import { canEditTopic, canUseTopic, isApprover } from '../access/permissions.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import type { ActivityKind, Deal, DealFinish, FinishPolarity, DealStatus, HistoryEntry, PendingDeadlineChange, PlannedActivity } from './deal.js';
@@ -65,6 +65,7 @@ function applyToDeal(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyR
   if (valid.at < deal.openedAt) return reject(dealError('event_before_open', { at: valid.at, openedAt: deal.openedAt }, 'at'));
   const last = deal.history.at(-1)?.at ?? deal.openedAt;
   if (valid.at < last) return reject(dealError('event_out_of_order', { at: valid.at, last }, 'at'));
+  if (topic.definition.access !== undefined && !canUseTopic(topic, valid.actor)) return reject(dealError('topic_access_denied', { actor: valid.actor.id, topic: topic.id }, 'actor'));
   const gate = statusGate(topic, deal.status, valid.type);
   if (gate !== undefined) return reject(gate);
   return handle(topic, deal, valid);

@@ -200,6 +200,11 @@ export const catalogue = {
     en: () => 'There is no deadline change waiting for approval.',
     ru: () => 'Нет изменения срока, ожидающего согласования.',
   },
+  topic_access_denied: {
+    rule: 'access',
+    en: (p) => `User ${p.actor} may not work on topic "${p.topic}": it is open only to the roles, teams and users its access lists.`,
+    ru: (p) => `Пользователь ${p.actor} не может работать с темой «${p.topic}»: она открыта только ролям, командам и пользователям из её списка доступа.`,
+  },
   self_approval: {
     rule: 'S25',
     en: (p) => `User ${p.actor} asked for this deadline change and may not approve it too: another approver must (the topic does not allow self-approval).`,

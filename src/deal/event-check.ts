@@ -64,6 +64,7 @@ const copyRoles: Copier = (value) => {
 const actorCopiers: Copiers = new Map<string, Copier>([
   ['id', leaf(isName)],
   ['roles', copyRoles],
+  ['teams', copyRoles],
   ['administrator', leaf((value) => typeof value === 'boolean')],
   ['crmAccess', leaf((value) => value === 'none' || value === 'read' || value === 'full')],
 ]);

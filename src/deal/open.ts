@@ -6,6 +6,7 @@ import type { Deal } from './deal.js';
 import { dealDeadline, enterStage } from './deadlines.js';
 import { dealError, parseInput, type DealError } from './errors.js';
 import { actorSchema } from '../access/actor.js';
+import { canUseTopic } from '../access/permissions.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
@@ -51,6 +52,10 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
   const parsed = parseInput(openDealInputSchema, input, 'invalid_input');
   if (!parsed.ok) return parsed;
   const { id, clientId, ownerId, at, actor, amount, fields: values } = parsed.data;
+  // Without an actor, the owner opens the deal: known by id only, so only the topic's user list can let them in.
+  if (topic.definition.access !== undefined && !canUseTopic(topic, actor ?? { id: ownerId })) {
+    return { ok: false, error: dealError('topic_access_denied', { actor: actor?.id ?? ownerId, topic: topic.id }, actor === undefined ? 'ownerId' : 'actor') };
+  }
   if (topic.definition.parameters.concurrentDeals === 'forbidden') {
     // The host's list decides S32, so a list that is not one of deals is refused rather than read as "none".
     const running = runningDeal(context, topic.id, clientId, id);

@@ -287,12 +287,22 @@ const topicCommon = {
   script: referenceSchema.optional().describe('Reference to the sales script (S31).'),
 };
 
+/** Who may open and work deals on a topic: anyone with one of the roles, in one of the teams, or one of the users. */
+export const topicAccessSchema = z
+  .strictObject({
+    roles: z.array(labelSchema(MAX_NAME)).max(MAX_ITEMS).optional().describe('Roles that may work on the topic, e.g. "manager".'),
+    teams: z.array(labelSchema(MAX_NAME)).max(MAX_ITEMS).optional().describe("Teams that may work on the topic (the host's team names)."),
+    users: z.array(labelSchema(MAX_NAME)).max(MAX_ITEMS).optional().describe("Users that may work on the topic (the host's user ids)."),
+  })
+  .describe('Who may open and work deals on the topic; without it, everyone may. Administrators always may.');
+
 /** A sales topic: stages, outcomes, kinds, fields, documents and parameters (S1–S12, S24–S36). */
 export const salesTopicSchema = z
   .strictObject({
     ...topicCommon,
     kind: z.literal('sales').describe('The topic type (S23).'),
     maxDuration: durationSchema.optional().describe('Maximum deal duration (S3, S24).'),
+    access: topicAccessSchema.optional(),
     // A function, not an object: zod copies a default only shallowly, so a literal would share one approvers array between every parsed topic.
     deadlineChange: deadlineChangeSchema.default(() => ({ approval: 'none' as const, approvers: [], selfApproval: false })),
     stages: z.array(stageSchema).min(1).max(MAX_STAGES).describe('Stages in the order of the procedure (S7, S26), at most 1,000.'),

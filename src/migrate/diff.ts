@@ -9,7 +9,7 @@ import type { Outcome, TopicDefinition } from '../definition/schema.js';
 /**
  * The kinds of change {@link diffTopics} reports.
  *
- * - `topic-changed`: a property of the topic itself (`name`, `group`, `instruction`, `script`, `calendar`, or `kind`/`id` when two different topics are compared).
+ * - `topic-changed`: a property of the topic itself (`name`, `group`, `instruction`, `script`, `calendar`, `access`, or `kind`/`id` when two different topics are compared).
  * - `deal-limit-changed`: the maximum deal duration (S3, S24).
  * - `deadline-approval-changed`: whether a deadline change needs approval, or who approves it (S25).
  * - `stage-added`, `stage-removed`, `stage-renamed`, `stage-moved` (S6, S7).
@@ -129,8 +129,8 @@ const fieldsOf = (topic: TopicDefinition): readonly Item[] => sales(topic)?.fiel
 const documentsOf = (topic: TopicDefinition): readonly Item[] => sales(topic)?.documents ?? [];
 
 function topicProperties(before: TopicDefinition, after: TopicDefinition, push: Push): void {
-  const rules: Record<string, string> = { kind: 'S23', id: 'versioning', name: 'S3', group: 'S13', instruction: 'S30', script: 'S31', calendar: 'calendar' };
-  for (const property of ['id', 'kind', 'name', 'group', 'instruction', 'script', 'calendar']) {
+  const rules: Record<string, string> = { kind: 'S23', id: 'versioning', name: 'S3', group: 'S13', instruction: 'S30', script: 'S31', calendar: 'calendar', access: 'access' };
+  for (const property of ['id', 'kind', 'name', 'group', 'instruction', 'script', 'calendar', 'access']) {
     const old = get(before, property);
     const now = get(after, property);
     if (same(old, now)) continue;
