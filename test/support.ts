@@ -37,6 +37,21 @@ export function compileSales(input: unknown): CompiledSalesTopic {
   return compiled;
 }
 
+/** Two stages and two text fields, `note` free and `code` limited to `codeLength` characters: the topic of the text-rule tests. */
+export const notesTopic = (codeLength: number): CompiledSalesTopic =>
+  compileSales({
+    id: 'notes',
+    name: 'Notes',
+    kind: 'sales',
+    fields: [
+      { id: 'note', name: 'Note', type: 'text' },
+      { id: 'code', name: 'Code', type: 'text', maxLength: codeLength },
+    ],
+    stages: [
+      { id: 'a', name: 'A', outcomes: [{ id: 'next', name: 'Next', to: 'b' }] },
+      { id: 'b', name: 'B', outcomes: [{ id: 'won', name: 'Won', finish: 'positive' }] },
+    ],
+  });
 export const newClients = (): CompiledSalesTopic => compileSales(newClientsInput());
 export const standard = (): CompiledSalesTopic => compileSales(standardTopic);
 

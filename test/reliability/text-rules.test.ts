@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEvent, dealEventSchema, openDeal, type Deal, type DealEvent } from '../../src/index.js';
 import { isWellFormedEvent } from '../../src/deal/event-check.js';
 import { parseDeal } from '../../src/deal/parse-deal.js';
-import { compileSales } from '../support.js';
+import { notesTopic } from '../support.js';
 
 /*
  * The text rules (src/definition/text.ts, issue 12 item 6) at the deal
@@ -20,19 +20,7 @@ const manager = { id: 'manager-1', roles: ['manager'] };
 const FAMILY = '👨‍👩‍👧';
 const E_ACUTE = 'e\u0301';
 
-const notes = compileSales({
-  id: 'notes',
-  name: 'Notes',
-  kind: 'sales',
-  fields: [
-    { id: 'note', name: 'Note', type: 'text' },
-    { id: 'code', name: 'Code', type: 'text', maxLength: 3 },
-  ],
-  stages: [
-    { id: 'a', name: 'A', outcomes: [{ id: 'next', name: 'Next', to: 'b' }] },
-    { id: 'b', name: 'B', outcomes: [{ id: 'won', name: 'Won', finish: 'positive' }] },
-  ],
-});
+const notes = notesTopic(3);
 
 function opened(): Deal {
   const result = openDeal(notes, { id: 'deal-1', clientId: 'client-1', ownerId: manager.id, at: T0 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEvent, openDeal, safeParseTopic, type Deal, type DealEvent } from '../../src/index.js';
 import { parseDeal } from '../../src/deal/parse-deal.js';
 import { edit, salesInput } from '../definition/helpers.js';
-import { compileSales } from '../support.js';
+import { notesTopic } from '../support.js';
 
 /*
  * The documented storage layout is PostgreSQL jsonb (issue 12, item 6). With
@@ -91,19 +91,7 @@ describe('topics', () => {
 
 const T0 = Date.parse('2026-01-12T09:00:00Z');
 const HOUR = 3_600_000;
-const notes = compileSales({
-  id: 'notes',
-  name: 'Notes',
-  kind: 'sales',
-  fields: [
-    { id: 'note', name: 'Note', type: 'text' },
-    { id: 'code', name: 'Code', type: 'text', maxLength: 5 },
-  ],
-  stages: [
-    { id: 'a', name: 'A', outcomes: [{ id: 'next', name: 'Next', to: 'b' }] },
-    { id: 'b', name: 'B', outcomes: [{ id: 'won', name: 'Won', finish: 'positive' }] },
-  ],
-});
+const notes = notesTopic(5);
 
 describe('deals', () => {
   const newDeal = fc.record({ id: text, clientId: text, ownerId: text, note: text, code: text });
