@@ -1,9 +1,17 @@
 /*
  * What an app's bundle takes from crm-topics (issue 17): esbuild bundles and
  * minifies a file that uses compileTopic, openDeal and applyEvent from the
- * built dist/, the way `npx esbuild --bundle --minify --format=esm
- * --platform=neutral` does, and the metafile tells what went in. The sizes
- * are deterministic for a given lockfile, so this is a test, not a bench row.
+ * built dist/, the way an app's bundler does (`npx esbuild --bundle --minify
+ * --format=esm --platform=browser --charset=utf8`), and the metafile tells
+ * what went in. The sizes are deterministic for a given lockfile, so this is
+ * a test, not a bench row.
+ *
+ * Why browser and utf8: apps bundle for the browser or node, and both honour
+ * the `module` condition that picks xstate's ESM build (38 KB); under
+ * --platform=neutral esbuild takes xstate's CommonJS build (50 KB), which no
+ * app gets. esbuild alone escapes every non-ASCII character as \uXXXX (6 bytes
+ * a Cyrillic letter); Vite and terser write UTF-8 (2 bytes), so the Russian
+ * catalogues are counted as they ship in a real app.
  */
 import { build, type Metafile } from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -12,14 +20,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /**
- * The budget the bundle must stay within. The issue's goal is 200 KB; what is
- * left above it is zod's classic API (about 95 KB: every schema carries its
- * JSON Schema processor), xstate (about 50 KB, its CommonJS build under
- * --platform=neutral) and the library's own messages in two languages
- * (the Russian rejection catalogue and the text rules added about 12 KB:
- * 266 KB measured when this budget was set).
+ * The budget the bundle must stay within. The issue's goal is 200 KB, not met
+ * yet: 232 KB measured when this budget was set. What goes in: zod's classic
+ * API (about 100 KB, of which 17.5 KB is JSON Schema machinery every classic
+ * schema carries, and 7 KB zod's Russian locale), xstate's ESM build (38 KB),
+ * the library's own messages in two languages (about 35 KB) and 14 KB of
+ * modules the app does not use that dist/'s single chunk keeps because their
+ * top-level statements build values (immer's `new Immer()` in edit.ts, the
+ * deal schemas of parse-deal.ts, the migrate options schema, the standard
+ * topic). Bundled from src/ (module by module) the same file is 218 KB.
  */
-const MAX_BUNDLE_BYTES = 280 * 1024;
+const MAX_BUNDLE_BYTES = 240 * 1024;
 
 let bytes = 0;
 let text = '';
@@ -36,7 +47,8 @@ beforeAll(async () => {
     bundle: true,
     minify: true,
     format: 'esm',
-    platform: 'neutral',
+    platform: 'browser',
+    charset: 'utf8',
     metafile: true,
     write: false,
     logLevel: 'silent',
