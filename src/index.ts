@@ -25,6 +25,7 @@ export type {
 } from './definition/schema.js';
 export { MAX_STAGES, topicSchema } from './definition/schema.js';
 export { TopicValidationError, type Locale, type Severity, type TopicIssue } from './definition/issue.js';
+export { idFromName, isId, MAX_ID_LENGTH } from './definition/id.js';
 export { parseTopic, safeParseTopic, type ParseOptions, type ParseResult } from './definition/parse.js';
 export { lintTopic, type LintOptions } from './definition/lint.js';
 export { standardTopic } from './definition/standard-topic.js';
