@@ -25,6 +25,7 @@ export type {
 } from './definition/schema.js';
 export { MAX_STAGES, topicSchema } from './definition/schema.js';
 export { TopicValidationError, type Locale, type Severity, type TopicIssue } from './definition/issue.js';
+export { idFromName, isId, MAX_ID_LENGTH } from './definition/id.js';
 export { parseTopic, safeParseTopic, type ParseOptions, type ParseResult } from './definition/parse.js';
 export { lintTopic, type LintOptions } from './definition/lint.js';
 export { standardTopic } from './definition/standard-topic.js';
@@ -96,6 +97,7 @@ export { topicDiagram, type DiagramFormat } from './compile/diagram.js';
 export { diffHtml, funnelHtml, topicSvg, type DiffHtmlOptions, type FunnelHtmlOptions, type PictureLocale, type TopicSvgOptions } from './picture/index.js';
 export { outcomeEvents } from './compile/outcome-event.js';
 export { findOverdue, LIMIT_KINDS, nextDeadline, overdue, type Deadline, type LimitKind, type OverdueDeal, type OverdueLimit, type OverdueOptions, type OverdueResult } from './time/overdue.js';
+export { EMPTY_NOTICE_MARKER, overdueNotices, type NoticeMarker, type OverdueNotice, type OverdueNoticeError, type OverdueNoticesResult } from './time/overdue-notices.js';
 
 // Editing topics and migrating deals between versions.
 export {

@@ -40,6 +40,6 @@ export function jsonLocations(text: string): (path: string) => number | undefine
 /** The path one level up (`a.b[2]` → `a.b` → `a` → ``), or `undefined` above the top. */
 function parentPath(path: string): string | undefined {
   if (path === '') return undefined;
-  const last = /(?:\.[A-Za-z_$][\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])$/.exec(path);
+  const last = /(?:\.[\p{ID_Start}_$][\p{ID_Continue}$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])$/u.exec(path);
   return last === null ? '' : path.slice(0, last.index);
 }

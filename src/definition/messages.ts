@@ -21,8 +21,12 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     ru: () => 'Не удалось прочитать тему: геттер свойства или прокси выбросил исключение. Передайте простые данные, например разобранный JSON.',
   },
   invalid_id: {
-    en: () => 'Expected an ASCII identifier: a letter or digit first, then letters, digits, "_" or "-" (at most 64).',
-    ru: () => 'Ожидался идентификатор ASCII: сначала буква или цифра, затем буквы, цифры, «_» или «-» (не более 64).',
+    en: () => 'Expected an identifier: a letter or digit first (any script), then letters, digits, "_" or "-" (at most 64); no ".", "#" or spaces.',
+    ru: () => 'Ожидался идентификатор: сначала буква или цифра (любого алфавита), затем буквы, цифры, «_» или «-» (не более 64); без «.», «#» и пробелов.',
+  },
+  id_not_nfc: {
+    en: () => 'The identifier is not normalised to NFC: a letter is written as a base letter plus a separate accent (such as "е" + U+0308 instead of "ё"). Save it in NFC (text.normalize("NFC")): identifiers are compared as exact strings, so two spellings that look the same would be two different ids.',
+    ru: () => 'Идентификатор не приведён к NFC: буква записана как основная буква и отдельный диакритический знак (например, «е» + U+0308 вместо «ё»). Сохраните его в NFC (text.normalize("NFC")): идентификаторы сравниваются как точные строки, и два одинаковых на вид написания оказались бы разными идентификаторами.',
   },
   invalid_duration: {
     en: () => 'Expected an ISO 8601 duration in weeks, days or time (e.g. "P2D", "PT4H", "P1W"), longer than zero and at most 10 years; years and months are not accepted.',

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { isCalendarDate } from '../time/date.js';
-import { ID_PATTERN } from './id.js';
+import { ID_PATTERN, isId, isNonNfcId } from './id.js';
 import { ISO_DURATION, parseDuration } from '../time/duration.js';
 import { isKnownTimeZone } from '../time/zone-offset.js';
 import { labelSchema, nameSchema as nameOf, textSchema as textOf } from './text.js';
@@ -46,12 +46,22 @@ const patterned = (pattern: RegExp, code: string, description: string) =>
     .refine((text) => pattern.test(text), customIssue(code))
     .meta({ pattern: pattern.source, description });
 
-/** A stable ASCII identifier: letters, digits, `_` and `-`, starting with a letter or digit. Dots are kept out because XState uses them in state paths. */
-export const idSchema = patterned(
-  ID_PATTERN,
-  'invalid_id',
-  'A stable ASCII identifier: starts with a letter or digit; letters, digits, "_" or "-" (at most 64).',
-);
+/**
+ * A stable identifier people can read: Unicode letters and digits (a Russian
+ * team writes `оплата`), `_` and `-`, starting with a letter or digit, at most
+ * 64 code points, normalised to NFC. Dots, `#` and whitespace are kept out
+ * because XState reserves them in state paths and state id references. A
+ * non-NFC id is refused with its own code, `id_not_nfc`, and never rewritten:
+ * ids are compared as exact strings.
+ */
+export const idSchema = z
+  .string()
+  .refine((text) => !isNonNfcId(text), customIssue('id_not_nfc'))
+  .refine((text) => isId(text) || isNonNfcId(text), customIssue('invalid_id'))
+  .meta({
+    pattern: ID_PATTERN.source,
+    description: 'A stable identifier: starts with a Unicode letter or digit; then letters, combining marks, digits, "_" or "-" (at most 64 code points); normalised to NFC. No ".", "#" or whitespace (XState reserves them).',
+  });
 
 /*
  * Every string follows the text rules of text.ts: storable in PostgreSQL jsonb
