@@ -8,7 +8,7 @@
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
 import type { Deal } from '../deal/deal.js';
-import type { LimitKind, OverdueLimit } from './overdue.js';
+import { overdue, type OverdueLimit } from './overdue.js';
 
 /**
  * The deadline last notified per limit kind, epoch ms, or `null` when none
@@ -63,8 +63,6 @@ export type OverdueNoticesResult =
  */
 export const EMPTY_NOTICE_MARKER: NoticeMarker = Object.freeze({ stage: null, deal: null, idle: null });
 
-const KINDS: readonly LimitKind[] = ['stage', 'deal', 'idle'];
-const FIELD: Readonly<Record<LimitKind, 'stageDueAt' | 'dueAt' | 'idleDueAt'>> = { stage: 'stageDueAt', deal: 'dueAt', idle: 'idleDueAt' };
 
 function failure(code: OverdueNoticeError['code'], message: string, path?: string): OverdueNoticesResult {
   return { ok: false, error: { code, message, rule: code === 'not_a_sales_topic' ? 'S23' : 'input', ...(path === undefined ? {} : { path }) } };
@@ -95,18 +93,10 @@ export function overdueNotices(topic: CompiledTopic, deal: Deal, now: number, ma
     if (typeof now !== 'number' || !Number.isFinite(now)) return failure('invalid_now', 'Expected now as a finite number of epoch ms.', 'now');
     const before = readMarker(marker);
     if (before === undefined) return failure('invalid_marker', 'Expected a marker { stage, deal, idle } of finite numbers or null, or null.', 'marker');
-    const open = deal.status === 'open' && deal.topicId === topic.id;
-    const notices: OverdueNotice[] = [];
+    // The limits overdue() reports (open deals of the topic only), less those the marker has notified.
+    const notices: OverdueNotice[] = overdue(topic, deal, now).limits.filter((limit) => limit.dueAt !== before[limit.kind]);
     const next = { ...before };
-    if (open) {
-      for (const kind of KINDS) {
-        const dueAt: unknown = deal[FIELD[kind]];
-        if (typeof dueAt === 'number' && Number.isFinite(dueAt) && dueAt < now && dueAt !== before[kind]) {
-          notices.push({ kind, dueAt, by: now - dueAt });
-          next[kind] = dueAt;
-        }
-      }
-    }
+    for (const notice of notices) next[notice.kind] = notice.dueAt;
     return { ok: true, notices, marker: notices.length === 0 ? before : Object.freeze(next) };
   } catch {
     return failure('unreadable_input', 'The deal or the marker could not be read: a getter or proxy trap threw. Pass plain data.');
