@@ -60,8 +60,6 @@ export type {
   FinishPolarity,
   DealStatus,
   FieldValue,
-  HistoryEntry,
-  HistoryEntryType,
   PendingDeadlineChange,
   PlannedActivity,
 } from './deal/deal.js';
@@ -70,6 +68,18 @@ export { formatDealError, type DealError, type DealErrorCode } from './deal/erro
 export type { ErrorParams } from './deal/error-catalogue.js';
 export { isEffect, type Effect, type EffectOf } from './deal/effects.js';
 export { openDeal, type OpenDealContext, type OpenDealInput, type OpenDealResult } from './deal/open.js';
+export { openDealInputSchema } from './deal/open-input.js';
+export {
+  dealLogEntrySchema,
+  parseLogEntry,
+  type DealLogEntry,
+  type DealLogEntryType,
+  type EventLogEntry,
+  type MigrationLogEntry,
+  type OpenedLogEntry,
+  type ParseLogEntryResult,
+} from './deal/log-entry.js';
+export { replayDeal, replayEntry, type ReplayResult, type ReplayStep, type ReplayTopics } from './log/replay.js';
 export { applyEvent, type ApplyResult } from './deal/apply.js';
 export { checkPlanning, type PlanningCheck } from './deal/planning.js';
 export { dealDeadline, idleDeadline, stageDeadline } from './deal/deadlines.js';
@@ -125,7 +135,6 @@ export {
 export { diffTopics, type TopicChange, type TopicChangeType } from './migrate/diff.js';
 export { planMigration, type DealMigration, type MigrationConflict, type MigrationConflictCode, type MigrationPlan, type StageMapping } from './migrate/plan.js';
 export {
-  approvedDeadline,
   migrateDeal,
   retiredFields,
   type DeadlinePolicy,
@@ -143,6 +152,7 @@ export {
   funnelBuilder,
   funnelReport,
   type FormatFunnelOptions,
+  type DealWithLog,
   type FunnelBuilder,
   type FunnelError,
   type FunnelReport,

@@ -22,7 +22,7 @@ const HOUR = 3_600_000;
 export function outcomeEvents(topic: CompiledSalesTopic, deal: Deal, actor: CrmUser): DealEvent[] {
   const stage = topic.stages.get(deal.stageId);
   if (stage === undefined || deal.status !== 'open') return [];
-  const at = (deal.history.at(-1)?.at ?? deal.openedAt) + HOUR;
+  const at = deal.lastEventAt + HOUR;
   return [...stage.outcomes.values()].map((outcome) => outcomeEvent(topic, deal, { outcome, at, actor }));
 }
 

@@ -75,7 +75,7 @@ export function topicPaths(topic: CompiledSalesTopic, options: TopicPathsOptions
       if (recorded.type !== 'recordOutcome') continue;
       const outcome = topic.stages.get(deal.stageId)?.outcomes.get(recorded.outcomeId);
       if (outcome === undefined) break;
-      const event = outcomeEvent(topic, deal, { outcome, at: (deal.history.at(-1)?.at ?? deal.openedAt) + HOUR, actor });
+      const event = outcomeEvent(topic, deal, { outcome, at: deal.lastEventAt + HOUR, actor });
       const result = applyEvent(topic, deal, event);
       if (!result.ok) break;
       events.push(event);

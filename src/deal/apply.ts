@@ -2,7 +2,8 @@ import type { CrmUser } from '../access/actor.js';
 import { canEditTopic, canUseTopic, isApprover } from '../access/permissions.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
-import type { ActivityKind, Deal, DealFinish, FinishPolarity, DealStatus, HistoryEntry, PendingDeadlineChange, PlannedActivity } from './deal.js';
+import type { ActivityKind, Deal, DealFinish, FinishPolarity, DealStatus, PendingDeadlineChange, PlannedActivity } from './deal.js';
+import type { EventLogEntry } from './log-entry.js';
 import { enterStage, idleDeadline } from './deadlines.js';
 import { dealError, parseInput, readableError, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
@@ -12,9 +13,9 @@ import { hasNextContact } from './planning.js';
 import { checkDeal } from './check-deal.js';
 import { wellFormedEvent } from './event-check.js';
 
-/** The answer of {@link applyEvent}: the new deal and the effects to carry out, or why nothing changed. */
+/** The answer of {@link applyEvent}: the new deal, the entry to append to its log and the effects to carry out, or why nothing changed. */
 export type ApplyResult =
-  | { readonly ok: true; readonly deal: Deal; readonly effects: readonly Effect[] }
+  | { readonly ok: true; readonly deal: Deal; readonly entry: EventLogEntry; readonly effects: readonly Effect[] }
   | { readonly ok: false; readonly error: DealError };
 
 /** A writable copy of a type, for building the pieces of a new deal. */
@@ -25,17 +26,19 @@ const reject = (error: DealError): Rejection => ({ ok: false, error });
 const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
 
 /**
- * Applies one event to a deal and returns the new deal with the effects the
+ * Applies one event to a deal and returns the new deal, the entry to append
+ * to its log (the event as applied, and what it changed) and the effects the
  * host must carry out, or a typed rejection. It never throws and never
  * modifies its arguments: on rejection the caller's deal is simply unchanged,
- * and on acceptance the new deal has `revision + 1` and one more history entry.
+ * and on acceptance the new deal has `revision + 1`. The cost does not grow
+ * with the deal's age: the deal holds no history.
  *
  * @example
  * const result = applyEvent(compiled, deal, {
  *   type: 'recordOutcome', outcomeId: 'interested', at: Date.now(), actor: { id: 'u-1' },
  *   plan: { activityId: 'call-2', kind: 'call', plannedFor: Date.now() + 86_400_000 },
  * });
- * if (result.ok) await store.save(result.deal, { expectedRevision: deal.revision });
+ * if (result.ok) await store.save(result.deal, result.entry, { expectedRevision: deal.revision });
  * else console.warn(result.error.code, result.error.message);
  */
 export function applyEvent(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyResult {
@@ -63,7 +66,7 @@ function applyToDeal(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyR
     return reject(dealError('stale_revision', { actual: deal.revision, expected: valid.expectedRevision }, 'expectedRevision'));
   }
   if (valid.at < deal.openedAt) return reject(dealError('event_before_open', { at: valid.at, openedAt: deal.openedAt }, 'at'));
-  const last = deal.history.at(-1)?.at ?? deal.openedAt;
+  const last = deal.lastEventAt;
   if (valid.at < last) return reject(dealError('event_out_of_order', { at: valid.at, last }, 'at'));
   if (topic.definition.access !== undefined && !canUseTopic(topic, valid.actor)) return reject(dealError('topic_access_denied', { actor: valid.actor.id, topic: topic.id }, 'actor'));
   const gate = statusGate(topic, deal.status, valid.type);
@@ -92,7 +95,7 @@ function handle(topic: CompiledSalesTopic, deal: Deal, event: DealEvent): ApplyR
       if (!Array.isArray(activities)) return activities;
       const changes = refreshIdle(topic, deal, event.at);
       changes.activities = activities;
-      return accept(deal, event, changes, { activityId: event.activityId });
+      return accept(deal, event, changes);
     }
     case 'completeActivity':
     case 'cancelActivity': {
@@ -101,10 +104,7 @@ function handle(topic: CompiledSalesTopic, deal: Deal, event: DealEvent): ApplyR
       // Completing an activity is activity on the deal; cancelling one is not.
       const changes: Draft<Partial<Deal>> = event.type === 'completeActivity' ? refreshIdle(topic, deal, event.at) : {};
       changes.activities = activities;
-      const details: Draft<Partial<HistoryEntry>> = { activityId: event.activityId };
-      const note = event.type === 'completeActivity' ? event.comment : event.reason;
-      if (note !== undefined) details.comment = note;
-      return accept(deal, event, changes, details);
+      return accept(deal, event, changes);
     }
     case 'requestDeadlineChange':
       return requestDeadlineChange(topic, deal, event);
@@ -118,16 +118,13 @@ function handle(topic: CompiledSalesTopic, deal: Deal, event: DealEvent): ApplyR
       if (event.type === 'approveDeadlineChange' && !selfApproval && pending.requestedBy === event.actor.id) return reject(dealError('self_approval', { actor: event.actor.id }, 'actor'));
       // Approving a deadline that has passed in the meantime would make the deal overdue at once.
       if (event.type === 'approveDeadlineChange' && pending.dueAt <= event.at) return reject(dealError('invalid_deadline', { dueAt: pending.dueAt, at: event.at }, 'at'));
-      const dueAt = event.type === 'approveDeadlineChange' ? pending.dueAt : deal.dueAt;
-      const details: Draft<Partial<HistoryEntry>> = { dueAt: pending.dueAt };
-      const note = event.type === 'approveDeadlineChange' ? event.comment : event.reason;
-      if (note !== undefined) details.comment = note;
-      return accept(deal, event, { dueAt, pendingDeadlineChange: null }, details);
+      if (event.type === 'rejectDeadlineChange') return accept(deal, event, { pendingDeadlineChange: null });
+      return accept(deal, event, { dueAt: pending.dueAt, agreedDueAt: pending.dueAt, pendingDeadlineChange: null });
     }
     case 'setFields': {
       const merged = mergeFields(topic, deal.fields, event.fields, 'fields');
       if (!merged.ok) return merged;
-      return accept(deal, event, { fields: merged.fields }, { fields: { ...event.fields } });
+      return accept(deal, event, { fields: merged.fields });
     }
     case 'reportBusinessEvent':
       return reportBusinessEvent(topic, deal, event);
@@ -164,12 +161,7 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
     if (!merged.ok) return merged;
     fields = merged.fields;
   }
-  const details: Draft<Partial<HistoryEntry>> = { outcomeId: outcome.id };
-  if (kind !== undefined) details.kindId = kind.id;
-  if (event.comment !== undefined) details.comment = event.comment;
-  if (event.activityId !== undefined) details.activityId = event.activityId;
-  if (event.fields !== undefined) details.fields = { ...event.fields };
-  if (outcome.finish !== null) return finishDeal(topic, deal, event, outcome.finish, activities, fields, details);
+  if (outcome.finish !== null) return finishDeal(topic, deal, event, outcome.finish, activities, fields);
 
   if (topic.definition.parameters.planning === 'mandatory' && !hasNextContact(activities, event.at)) {
     return reject(dealError('planning_required', {}, 'plan'));
@@ -183,7 +175,7 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
   const changes: Draft<Partial<Deal>> = entering ? enterStage(topic, target, event.at) : { lastActivityAt: event.at, idleDueAt: idleDeadline(topic, target, event.at) };
   changes.activities = activities;
   changes.fields = fields;
-  return accept(deal, event, changes, details, outcome.cyclic ? NO_EFFECTS : documentEffects(deal.id, target));
+  return accept(deal, event, changes, outcome.cyclic ? NO_EFFECTS : documentEffects(deal.id, target));
 }
 
 function finishDeal(
@@ -193,7 +185,6 @@ function finishDeal(
   result: FinishPolarity,
   recorded: readonly PlannedActivity[],
   fields: Deal['fields'],
-  details: Partial<HistoryEntry>,
 ): ApplyResult {
   const { parameters } = topic.definition;
   const effects: Effect[] = [];
@@ -214,10 +205,10 @@ function finishDeal(
   const closes = result === 'negative' || topic.closeEvents.size === 0;
   if (closes) activities = close(topic, deal, activities, result, effects);
   const finish: Draft<DealFinish> = { outcomeId: event.outcomeId, result, at: event.at, by: event.actor.id };
-  if (details.kindId !== undefined) finish.kindId = details.kindId;
-  if (details.comment !== undefined) finish.comment = details.comment;
+  if (event.kindId !== undefined) finish.kindId = event.kindId;
+  if (event.comment !== undefined) finish.comment = event.comment;
   const changes: Partial<Deal> = { activities, fields, status: closes ? 'closed' : 'finished', finish, pendingDeadlineChange: null, lastActivityAt: event.at };
-  return accept(deal, event, changes, details, effects);
+  return accept(deal, event, changes, effects);
 }
 
 /** The effects of closing a deal (S35, S34); returns the activities that survive the close. */
@@ -236,13 +227,11 @@ function close(topic: CompiledSalesTopic, deal: Deal, activities: readonly Plann
 function requestDeadlineChange(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'requestDeadlineChange'>): ApplyResult {
   if (deal.pendingDeadlineChange !== null) return reject(dealError('deadline_change_pending'));
   if (event.dueAt <= event.at) return reject(dealError('invalid_deadline', { dueAt: event.dueAt, at: event.at }, 'dueAt'));
-  const details: Draft<Partial<HistoryEntry>> = { dueAt: event.dueAt };
-  if (event.reason !== undefined) details.reason = event.reason;
   const { approval, approvers } = topic.definition.deadlineChange;
-  if (approval === 'none') return accept(deal, event, { dueAt: event.dueAt }, details);
+  if (approval === 'none') return accept(deal, event, { dueAt: event.dueAt, agreedDueAt: event.dueAt });
   const pendingDeadlineChange: Draft<PendingDeadlineChange> = { dueAt: event.dueAt, requestedBy: event.actor.id, requestedAt: event.at };
   if (event.reason !== undefined) pendingDeadlineChange.reason = event.reason;
-  return accept(deal, event, { pendingDeadlineChange }, details, [
+  return accept(deal, event, { pendingDeadlineChange }, [
     { type: 'requestApproval', dealId: deal.id, approvers, dueAt: event.dueAt, requestedBy: event.actor.id },
   ]);
 }
@@ -252,7 +241,7 @@ function reportBusinessEvent(topic: CompiledSalesTopic, deal: Deal, event: DealE
   if (deal.status !== 'finished') return reject(dealError('unexpected_business_event', { name: event.name, open: 1 }, 'name'));
   const effects: Effect[] = [];
   const activities = close(topic, deal, deal.activities, 'positive', effects);
-  return accept(deal, event, { status: 'closed', activities }, { businessEvent: event.name }, effects);
+  return accept(deal, event, { status: 'closed', activities }, effects);
 }
 
 function moveToStage(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'moveToStage'>): ApplyResult {
@@ -263,7 +252,7 @@ function moveToStage(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'
   const changes: Draft<Partial<Deal>> = enterStage(topic, target, event.at);
   changes.status = 'open';
   changes.finish = null;
-  return accept(deal, event, changes, event.reason === undefined ? {} : { reason: event.reason }, effects);
+  return accept(deal, event, changes, effects);
 }
 
 function refreshIdle(topic: CompiledSalesTopic, deal: Deal, at: number): Draft<Partial<Deal>> {
@@ -297,17 +286,12 @@ function closeActivity(topic: CompiledSalesTopic, activities: readonly PlannedAc
   return activities.filter((candidate) => candidate !== activity);
 }
 
-function accept(
-  deal: Deal,
-  event: DealEvent,
-  changes: Partial<Deal>,
-  details: Partial<HistoryEntry>,
-  effects: readonly Effect[] = NO_EFFECTS,
-): ApplyResult {
+function accept(deal: Deal, event: DealEvent, changes: Partial<Deal>, effects: readonly Effect[] = NO_EFFECTS): ApplyResult {
   const stageId = changes.stageId ?? deal.stageId;
   const status = changes.status ?? deal.status;
-  const entry: HistoryEntry = Object.assign({ type: event.type, at: event.at, by: event.actor.id, from: deal.stageId, to: stageId, status }, details);
-  return { ok: true, deal: nextDeal(deal, changes, stageId, status, entry), effects };
+  const revision = deal.revision + 1;
+  const entry: EventLogEntry = { dealId: deal.id, revision, version: deal.topicVersion, at: event.at, by: event.actor.id, from: deal.stageId, to: stageId, status, type: event.type, event };
+  return { ok: true, deal: nextDeal(deal, changes, stageId, status, event.at, revision), entry, effects };
 }
 
 /**
@@ -315,7 +299,7 @@ function accept(
  * spread or looped over: every deal then has the same shape and every access
  * is monomorphic, which is most of what keeps `applyEvent` fast.
  */
-function nextDeal(deal: Deal, changes: Partial<Deal>, stageId: string, status: Deal['status'], entry: HistoryEntry): Deal {
+function nextDeal(deal: Deal, changes: Partial<Deal>, stageId: string, status: Deal['status'], at: number, revision: number): Deal {
   return {
     id: deal.id,
     topicId: deal.topicId,
@@ -336,13 +320,8 @@ function nextDeal(deal: Deal, changes: Partial<Deal>, stageId: string, status: D
     activities: changes.activities === undefined ? deal.activities : changes.activities,
     pendingDeadlineChange: changes.pendingDeadlineChange === undefined ? deal.pendingDeadlineChange : changes.pendingDeadlineChange,
     finish: changes.finish === undefined ? deal.finish : changes.finish,
-    history: appended(deal.history, entry),
-    revision: deal.revision + 1,
+    agreedDueAt: changes.agreedDueAt === undefined ? deal.agreedDueAt : changes.agreedDueAt,
+    lastEventAt: at,
+    revision,
   };
-}
-
-function appended<T>(items: readonly T[], item: T): T[] {
-  const copy = items.slice();
-  copy.push(item);
-  return copy;
 }

@@ -40,10 +40,9 @@ function shapeProblem(deal: Deal): string | undefined {
   if (!Array.isArray(deal.activities)) return 'activities';
   // Every event that plans, closes or counts activities reads these.
   for (let index = 0; index < deal.activities.length; index += 1) if (!isActivity(deal.activities[index])) return `activities[${index}]`;
-  if (!Array.isArray(deal.history)) return 'history';
-  // The last entry dates the next event (none may come before it): a hole or a bad entry there would hide it.
-  const last = deal.history.length - 1;
-  if (last >= 0 && !isTime((deal.history[last] as { at?: unknown } | null | undefined)?.at)) return `history[${last}]`;
+  // The last change dates the next event (none may come before it).
+  if (!isTime(deal.lastEventAt)) return 'lastEventAt';
+  if (!isDeadline(deal.agreedDueAt)) return 'agreedDueAt';
   if (typeof deal.fields !== 'object' || deal.fields === null || Array.isArray(deal.fields)) return 'fields';
   // Field values are copied into the next deal by key: an own "__proto__" key would replace its prototype.
   // Other odd keys do no harm here and are kept; parseDeal refuses them when a deal is read from storage.

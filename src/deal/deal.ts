@@ -1,5 +1,3 @@
-import type { DealEvent } from './events.js';
-
 /**
  * Where a deal is in its life: `open` while it moves through stages,
  * `finished` after a positive finish when the topic closes only on a business
@@ -47,43 +45,11 @@ export interface DealFinish {
   readonly by: string;
 }
 
-/** What an entry of the history records: the event type, or the opening and migration of the deal. */
-export type HistoryEntryType = 'opened' | 'migrated' | DealEvent['type'];
-
 /**
- * One accepted change of a deal: who, when, what, from which stage to which.
- * The optional details say what the event carried.
- */
-export interface HistoryEntry {
-  readonly type: HistoryEntryType;
-  readonly at: number;
-  readonly by: string;
-  readonly from: string;
-  readonly to: string;
-  readonly status: DealStatus;
-  readonly outcomeId?: string;
-  readonly kindId?: string;
-  readonly comment?: string;
-  readonly activityId?: string;
-  readonly fields?: Readonly<Record<string, FieldValue | null>>;
-  readonly dueAt?: number;
-  readonly businessEvent?: string;
-  readonly reason?: string;
-  /** For a `migrated` entry: the topic versions the deal moved between. */
-  readonly fromVersion?: number;
-  readonly toVersion?: number;
-  /**
-   * For a `migrated` entry: the values of fields the new version no longer
-   * has, kept here rather than in `fields` (field id → value). Field rules
-   * never see them; `retiredFields(deal)` collects them.
-   */
-  readonly retiredFields?: Readonly<Record<string, FieldValue>>;
-}
-
-/**
- * A deal on a sales topic: plain JSON that the host stores as it is. Deadlines
- * are epoch milliseconds (or `null` when no limit applies) so that a database
- * can index them and find overdue deals with one query.
+ * A deal on a sales topic: fixed-size plain JSON that the host stores as it
+ * is, beside the deal's log (`DealLogEntry`). Deadlines are epoch
+ * milliseconds (or `null` when no limit applies) so that a database can index
+ * them and find overdue deals with one query.
  *
  * @example
  * const { deal } = openDeal(compiled, { id: 'd-1', clientId: 'c-1', ownerId: 'u-1', at: Date.parse('2026-01-12T09:00:00Z') });
@@ -117,7 +83,14 @@ export interface Deal {
   readonly activities: readonly PlannedActivity[];
   readonly pendingDeadlineChange: PendingDeadlineChange | null;
   readonly finish: DealFinish | null;
-  readonly history: readonly HistoryEntry[];
-  /** Incremented by every accepted event, for compare-and-set in the host's store. */
+  /**
+   * The deal limit a person accepted (S25): an approved deadline change, or a
+   * request on a topic without approval. `null` while `dueAt` is the topic's
+   * own limit (S24). Migrations that recompute deadlines keep this date.
+   */
+  readonly agreedDueAt: number | null;
+  /** When the last entry of the deal's log happened: no later event may come before it. */
+  readonly lastEventAt: number;
+  /** The number of entries in the deal's log, incremented by every accepted event, for compare-and-set in the host's store. */
   readonly revision: number;
 }

@@ -65,6 +65,16 @@ export const catalogue = {
     en: (p) => `The deal is malformed at ${p.path}: ${detail(p, 'en')}`,
     ru: (p) => `Сделка задана неверно в ${p.path}: ${detail(p, 'ru')}`,
   },
+  invalid_log_entry: {
+    rule: 'log',
+    en: (p) => `The log entry is malformed at ${p.path}: ${detail(p, 'en')}`,
+    ru: (p) => `Запись журнала задана неверно в ${p.path}: ${detail(p, 'ru')}`,
+  },
+  replay_mismatch: {
+    rule: 'log',
+    en: (p) => `Replaying the log gives ${p.field} ${p.replayed}, but the entry says ${p.logged}: the log was changed, or the topic now decides differently.`,
+    ru: (p) => `При воспроизведении журнала ${p.field} получается ${p.replayed}, а в записи указано ${p.logged}: журнал изменён или тема теперь решает иначе.`,
+  },
   invalid_input: {
     rule: 'input',
     en: (p) => `The new deal is malformed at ${p.path}: ${detail(p, 'en')}`,

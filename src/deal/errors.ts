@@ -52,7 +52,7 @@ export function formatDealError(error: DealError, locale: Locale = 'en'): string
   return renderDealMessage(error.code, error.params, locale === 'ru' ? 'ru' : 'en');
 }
 
-type InputCode = 'invalid_event' | 'invalid_input' | 'invalid_topic_event';
+type InputCode = 'invalid_event' | 'invalid_input' | 'invalid_topic_event' | 'invalid_log_entry';
 type Parsed<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: DealError };
 
 /** Longer than any list an event, a new deal or a stored audit event may hold. */

@@ -1,29 +1,13 @@
-import * as z from 'zod';
 import type { CompiledTopic } from '../compile/compiled-topic.js';
-import { idSchema } from '../definition/schema.js';
-import { labelSchema, textSchema } from '../definition/text.js';
 import type { Deal } from './deal.js';
+import type { OpenedLogEntry } from './log-entry.js';
+import { openDealInputSchema, type OpenDealInput } from './open-input.js';
 import { dealDeadline, enterStage } from './deadlines.js';
 import { dealError, parseInput, type DealError } from './errors.js';
-import { actorSchema } from '../access/actor.js';
 import { canUseTopic } from '../access/permissions.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
-import { MAX_TIME } from '../time/date.js';
-
-const openDealInputSchema = z.strictObject({
-  id: labelSchema(200),
-  clientId: labelSchema(200),
-  ownerId: labelSchema(200),
-  at: z.number().int().min(0).max(MAX_TIME),
-  actor: actorSchema.optional(),
-  amount: z.number().finite().min(0).nullable().optional(),
-  fields: z.record(idSchema, z.union([textSchema(10_000), z.number(), z.boolean(), z.null()])).optional(),
-});
-
-/** What a new deal needs: its id, the client, the owner and when it opens (epoch ms). */
-export type OpenDealInput = z.input<typeof openDealInputSchema>;
 
 /** What the host knows around a new deal: the client's other deals on the topic (S32). */
 export interface OpenDealContext {
@@ -33,25 +17,29 @@ export interface OpenDealContext {
 
 /** The answer of {@link openDeal}. */
 export type OpenDealResult =
-  | { readonly ok: true; readonly deal: Deal; readonly effects: readonly Effect[] }
+  | { readonly ok: true; readonly deal: Deal; readonly entry: OpenedLogEntry; readonly effects: readonly Effect[] }
   | { readonly ok: false; readonly error: DealError };
+
+export type { OpenDealInput };
 
 /**
  * Opens a deal in the first stage of a sales topic (S36), with its deadlines
- * set: the stage's (S6) and the whole deal's (S24). Refuses a second open
+ * set: the stage's (S6) and the whole deal's (S24), and the first entry of
+ * its log, which keeps the checked input. Refuses a second open
  * deal for the same client when the topic forbids concurrent deals (S32).
  * Never throws.
  *
  * @example
  * const opened = openDeal(compiled, { id: 'd-1', clientId: 'c-1', ownerId: 'u-1', at: Date.now() }, { clientDeals: await store.openDealsOf('c-1') });
- * if (opened.ok) await store.insert(opened.deal);
+ * if (opened.ok) await store.insert(opened.deal, opened.entry);
  */
 export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: OpenDealContext = {}): OpenDealResult {
   if (!isCompiledTopic(topic)) return { ok: false, error: dealError('invalid_topic', {}, 'topic') };
   if (topic.kind !== 'sales') return { ok: false, error: dealError('not_a_sales_topic', { id: topic.id, kind: topic.kind }) };
   const parsed = parseInput(openDealInputSchema, input, 'invalid_input');
   if (!parsed.ok) return parsed;
-  const { id, clientId, ownerId, at, actor, amount, fields: values } = parsed.data;
+  const checked = parsed.data;
+  const { id, clientId, ownerId, at, actor, amount, fields: values } = checked;
   // Without an actor, the owner opens the deal: known by id only, so only the topic's user list can let them in.
   if (topic.definition.access !== undefined && !canUseTopic(topic, actor ?? { id: ownerId })) {
     return { ok: false, error: dealError('topic_access_denied', { actor: actor?.id ?? ownerId, topic: topic.id }, actor === undefined ? 'ownerId' : 'actor') };
@@ -69,7 +57,7 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
   const first = topic.firstStage;
   const missing = missingFields(first.requiredFields, merged.fields);
   if (missing.length > 0) return { ok: false, error: dealError('required_fields_missing', { stage: first.id, fields: missing.join(', ') }, 'fields') };
-  const entry = enterStage(topic, first, at);
+  const clocks = enterStage(topic, first, at);
   const deal: Deal = {
     id,
     topicId: topic.id,
@@ -77,7 +65,7 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
     clientId,
     ownerId,
     status: 'open',
-    ...entry,
+    ...clocks,
     openedAt: at,
     dueAt: dealDeadline(topic, at),
     amount: amount ?? null,
@@ -85,10 +73,12 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
     activities: [],
     pendingDeadlineChange: null,
     finish: null,
-    history: [{ type: 'opened', at, by: actor?.id ?? ownerId, from: first.id, to: first.id, status: 'open' }],
+    agreedDueAt: null,
+    lastEventAt: at,
     revision: 1,
   };
-  return { ok: true, deal, effects: documentEffects(id, first) };
+  const entry: OpenedLogEntry = { dealId: id, revision: 1, version: topic.version, at, by: actor?.id ?? ownerId, from: first.id, to: first.id, status: 'open', type: 'opened', input: checked };
+  return { ok: true, deal, entry, effects: documentEffects(id, first) };
 }
 
 /**

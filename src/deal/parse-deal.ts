@@ -8,7 +8,6 @@ import { dealDeadline, idleDeadline, stageDeadline } from './deadlines.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { dealError, formatDealError, readableError, type DealError } from './errors.js';
 import { mergeFields } from './fields.js';
-import { DEAL_EVENT_TYPES } from './events.js';
 import { MAX_TIME } from '../time/date.js';
 
 /*
@@ -20,8 +19,6 @@ import { MAX_TIME } from '../time/date.js';
  */
 
 const MAX_TEXT = 10_000;
-/** A topic has at most 1000 fields, so a migration retires at most that many. */
-const MAX_RETIRED = 1000;
 const time = z.number().int().min(0).max(MAX_TIME);
 /** Deadlines lie after event times by up to the longest limit, counted in working days. */
 const deadline = z.number().int().min(0).nullable();
@@ -32,36 +29,10 @@ const status = z.enum(['open', 'finished', 'closed']);
 const result = z.enum(['positive', 'negative']);
 const fieldValue = z.union([text, z.number().finite(), z.boolean()]);
 
-const historyEntrySchema = z.strictObject({
-  type: z.enum(['opened', 'migrated', ...DEAL_EVENT_TYPES]),
-  at: time,
-  by: text,
-  // Stages of earlier versions of the topic may appear here, so only the id shape is checked.
-  from: idSchema,
-  to: idSchema,
-  status,
-  outcomeId: idSchema.optional(),
-  kindId: idSchema.optional(),
-  comment: text.optional(),
-  activityId: idSchema.optional(),
-  fields: z.record(idSchema, fieldValue.nullable()).optional(),
-  dueAt: time.optional(),
-  businessEvent: idSchema.optional(),
-  reason: text.optional(),
-  // Written by `migrateDeal` on the entry that moves a deal to a new version of its topic.
-  fromVersion: z.number().int().min(1).optional(),
-  toVersion: z.number().int().min(1).optional(),
-  // Written by `migrateDeal`: values of fields the new version removed, at most one per field a topic may have.
-  retiredFields: z
-    .record(idSchema, fieldValue)
-    .refine((values) => Object.keys(values).length <= MAX_RETIRED, { message: `at most ${MAX_RETIRED} retired fields per migration` })
-    .optional(),
-});
-
 /**
  * The zod schema of a deal as it is stored: exactly the keys of {@link Deal},
  * each of its type. It checks shape only; {@link parseDeal} adds the checks
- * against the topic and the deal's own history.
+ * against the topic and the deal's own consistency.
  *
  * @example
  * const shapeOnly = dealSchema.safeParse(JSON.parse(row.body));
@@ -90,8 +61,9 @@ export const dealSchema = z.strictObject({
   finish: z
     .strictObject({ outcomeId: idSchema, result, kindId: idSchema.optional(), comment: text.optional(), at: time, by: userId })
     .nullable(),
-  history: z.array(historyEntrySchema).min(1),
-  revision: z.number().int().min(1),
+  agreedDueAt: time.nullable(),
+  lastEventAt: time,
+  revision: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 });
 
 /**
@@ -122,21 +94,19 @@ export type ParseDealResult = { readonly ok: true; readonly deal: Deal } | { rea
  * Checks a deal read from storage against its compiled topic and returns a
  * checked copy, or the first problem as a {@link DealError}: `invalid_deal`
  * for a wrong shape or an inconsistent deal (with the `path` of the part,
- * e.g. `history[3].at` or `fields.budget`), `topic_mismatch` for a deal of
+ * e.g. `lastEventAt` or `fields.budget`), `topic_mismatch` for a deal of
  * another topic or version, `unknown_stage` for a stage the topic lacks, and
  * `deadline_mismatch` for a deadline other than the one the topic implies:
  * `stageDueAt` from `stageEnteredAt` (S6), `idleDueAt` from `lastActivityAt`
  * while the deal is open (afterwards the idle clock has stopped somewhere in
  * between), and `dueAt` from `openedAt` (S24) unless an accepted deadline
- * change set it (S25). Deals migrated with recomputed deadlines pass; pass
+ * change set it (S25, `agreedDueAt`). Deals migrated with recomputed deadlines pass; pass
  * `deadlines: 'ignore'` for deals that kept older ones. Never throws and
  * never modifies its input.
  *
- * What "consistent" means: `revision` equals the number of history entries;
- * the history starts with `opened` at `openedAt`, its times never go back,
- * each entry starts where the previous one ended, and the last one ends in
- * the deal's stage and status; `openedAt ≤ stageEnteredAt ≤ lastActivityAt`
- * ≤ the last change; an open deal has no finish, a finished or closed one
+ * What "consistent" means: `openedAt ≤ stageEnteredAt ≤ lastActivityAt ≤
+ * lastEventAt`; a deal at revision 1 has changed nothing since it opened;
+ * an open deal has no finish, a finished or closed one
  * has one (a finished one positive) and no pending deadline change; planned
  * activity ids are unique; field values fit the topic's fields (S29); the
  * "negotiations ongoing" mark matches the stage (S11).
@@ -193,52 +163,27 @@ const hasProto = (value: unknown): boolean => typeof value === 'object' && value
  */
 function protoKey(input: unknown): string | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
-  const { fields, history } = input as { fields?: unknown; history?: unknown };
-  if (hasProto(fields)) return 'fields.__proto__';
-  if (!Array.isArray(history)) return undefined;
-  for (const [index, entry] of history.entries()) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    const { fields: values, retiredFields } = entry as { fields?: unknown; retiredFields?: unknown };
-    if (hasProto(values)) return `history[${index}].fields.__proto__`;
-    if (hasProto(retiredFields)) return `history[${index}].retiredFields.__proto__`;
-  }
-  return undefined;
+  return hasProto((input as { fields?: unknown }).fields) ? 'fields.__proto__' : undefined;
 }
 /** `invalid_deal` at a path, with what is wrong in English and in Russian. */
 const malformed = (path: string, detail: string, detailRu: string): DealError => dealError('invalid_deal', { path: path || '(root)', detail, detailRu }, path);
 
 function inconsistency(topic: CompiledSalesTopic, stage: CompiledStage, deal: Deal): DealError | undefined {
-  const { history } = deal;
-  if (deal.revision !== history.length) return malformed('revision', `revision ${deal.revision} does not match the ${history.length} history entries`, `ревизия ${deal.revision} не совпадает с числом записей истории (${history.length})`);
-  const first = history[0];
-  if (first?.type !== 'opened') return malformed('history[0].type', 'the history must start with the "opened" entry', 'история должна начинаться с записи «opened»');
-  if (first.retiredFields !== undefined) return malformed('history[0].retiredFields', 'only a migration retires field values', 'выводить значения полей из употребления может только миграция');
-  if (first.at !== deal.openedAt) return malformed('history[0].at', `the deal was opened at ${deal.openedAt}, not ${first.at}`, `сделка открыта в ${deal.openedAt}, а не в ${first.at}`);
-  for (let index = 1; index < history.length; index += 1) {
-    const entry = history[index] as Deal['history'][number];
-    const previous = history[index - 1] as Deal['history'][number];
-    if (entry.type === 'opened') return malformed(`history[${index}].type`, 'a deal is opened only once', 'сделка открывается только один раз');
-    if (entry.at < previous.at) return malformed(`history[${index}].at`, `the time ${entry.at} is before the entry before it (${previous.at})`, `время ${entry.at} раньше предыдущей записи (${previous.at})`);
-    if (entry.from !== previous.to) return malformed(`history[${index}].from`, `the entry starts in "${entry.from}", but the one before it ended in "${previous.to}"`, `запись начинается на стадии «${entry.from}», а предыдущая закончилась на «${previous.to}»`);
-    if (entry.retiredFields !== undefined && entry.type !== 'migrated') return malformed(`history[${index}].retiredFields`, 'only a migration retires field values', 'выводить значения полей из употребления может только миграция');
-  }
-  const last = history[history.length - 1] as Deal['history'][number];
-  const end = `history[${history.length - 1}]`;
-  if (last.to !== deal.stageId) return malformed(`${end}.to`, `the last entry ends in "${last.to}", but the deal is in "${deal.stageId}"`, `последняя запись заканчивается на стадии «${last.to}», а сделка на «${deal.stageId}»`);
-  if (last.status !== deal.status) return malformed(`${end}.status`, `the last entry ends ${last.status}, but the deal is ${deal.status}`, `последняя запись заканчивается в статусе ${last.status}, а сделка в статусе ${deal.status}`);
+  const last = deal.lastEventAt;
+  if (deal.revision === 1 && last !== deal.openedAt) return malformed('lastEventAt', `a deal at revision 1 changed last when it opened (${deal.openedAt})`, `сделка в ревизии 1 последний раз менялась при открытии (${deal.openedAt})`);
   if (deal.stageEnteredAt < deal.openedAt) return malformed('stageEnteredAt', 'the stage was entered before the deal was opened', 'сделка вошла в стадию раньше, чем была открыта');
   if (deal.lastActivityAt < deal.stageEnteredAt) return malformed('lastActivityAt', 'the last activity is before the stage was entered', 'последняя активность раньше входа в стадию');
-  if (deal.lastActivityAt > last.at) return malformed('lastActivityAt', `the last activity is after the last change (${last.at})`, `последняя активность позже последнего изменения (${last.at})`);
+  if (deal.lastActivityAt > last) return malformed('lastActivityAt', `the last activity is after the last change (${last})`, `последняя активность позже последнего изменения (${last})`);
   if (deal.negotiationsOngoing !== stage.negotiationsOngoing) return malformed('negotiationsOngoing', `stage "${stage.id}" ${stage.negotiationsOngoing ? 'has no' : 'has'} outcomes (S11)`, `у стадии «${stage.id}» ${stage.negotiationsOngoing ? 'нет итогов' : 'есть итоги'} (S11)`);
   if (deal.status === 'open' && deal.finish !== null) return malformed('finish', 'an open deal has no finish', 'у открытой сделки нет завершения');
   if (deal.status !== 'open') {
     if (deal.finish === null) return malformed('finish', `a ${deal.status} deal has its finish`, `у сделки в статусе ${deal.status} должно быть завершение`);
     if (deal.status === 'finished' && deal.finish.result !== 'positive') return malformed('finish.result', 'only a positive finish waits for a business event (S34)', 'бизнес-события ждёт только положительное завершение (S34)');
-    if (deal.finish.at > last.at) return malformed('finish.at', `the finish is after the last change (${last.at})`, `завершение позже последнего изменения (${last.at})`);
+    if (deal.finish.at > last) return malformed('finish.at', `the finish is after the last change (${last})`, `завершение позже последнего изменения (${last})`);
     if (deal.pendingDeadlineChange !== null) return malformed('pendingDeadlineChange', `a ${deal.status} deal has no deadline change waiting (S25)`, `у сделки в статусе ${deal.status} не может быть изменения срока на согласовании (S25)`);
   }
   const pending = deal.pendingDeadlineChange;
-  if (pending !== null && pending.requestedAt > last.at) return malformed('pendingDeadlineChange.requestedAt', `the request is after the last change (${last.at})`, `запрос позже последнего изменения (${last.at})`);
+  if (pending !== null && pending.requestedAt > last) return malformed('pendingDeadlineChange.requestedAt', `the request is after the last change (${last})`, `запрос позже последнего изменения (${last})`);
   if (pending !== null && pending.dueAt <= pending.requestedAt) return malformed('pendingDeadlineChange.dueAt', 'the requested deadline must be after the request (S25)', 'запрошенный срок должен быть позже запроса (S25)');
   const ids = new Set<string>();
   for (const [index, activity] of deal.activities.entries()) {
@@ -264,36 +209,9 @@ function deadlineMismatch(topic: CompiledSalesTopic, stage: CompiledStage, deal:
     const earliest = idleDeadline(topic, stage, deal.stageEnteredAt) as number;
     if (deal.idleDueAt < earliest || deal.idleDueAt > idleDueAt) return mismatch('idleDueAt', deal.idleDueAt, `a time from ${earliest} to ${idleDueAt}`);
   }
-  const dueAts = impliedDueAts(topic, deal);
-  if (!dueAts.includes(deal.dueAt)) {
-    return mismatch('dueAt', deal.dueAt, `${dueAts.slice(0, 3).join(' or ')} (openedAt + the topic's limit, S24, or an accepted deadline change, S25)`);
-  }
+  const dueAt = deal.agreedDueAt ?? dealDeadline(topic, deal.openedAt);
+  if (deal.dueAt !== dueAt) return mismatch('dueAt', deal.dueAt, `${dueAt} (${deal.agreedDueAt === null ? "openedAt + the topic's limit, S24" : 'the accepted deadline change, agreedDueAt, S25'})`);
   return undefined;
-}
-
-/**
- * The deal limits the history allows (S24, S25): the topic's maximum duration
- * from `openedAt`, unless an accepted deadline change set it. With no
- * migration in the history, the topic's approval rule decides which entries
- * set it, so exactly one limit is right. Entries from before a migration ran
- * under a version whose rule may have differed, so then any deadline a person
- * accepted (an approval, or a request not still waiting) is allowed, as
- * `migrateDeal` keeps it.
- */
-function impliedDueAts(topic: CompiledSalesTopic, deal: Deal): (number | null)[] {
-  const limit = dealDeadline(topic, deal.openedAt);
-  if (!deal.history.some((entry) => entry.type === 'migrated')) {
-    const applies = topic.definition.deadlineChange.approval === 'none' ? 'requestDeadlineChange' : 'approveDeadlineChange';
-    let dueAt = limit;
-    for (const entry of deal.history) if (entry.type === applies && entry.dueAt !== undefined) dueAt = entry.dueAt;
-    return [dueAt];
-  }
-  const pending = deal.pendingDeadlineChange;
-  const waiting = (entry: Deal['history'][number]) => pending !== null && entry.type === 'requestDeadlineChange' && pending.requestedAt === entry.at && pending.dueAt === entry.dueAt;
-  const accepted = deal.history.flatMap((entry) =>
-    entry.dueAt !== undefined && (entry.type === 'approveDeadlineChange' || (entry.type === 'requestDeadlineChange' && !waiting(entry))) ? [entry.dueAt] : [],
-  );
-  return [limit, ...accepted];
 }
 
 function ignoresDeadlines(options: ParseDealOptions | null | undefined): boolean {

@@ -5,7 +5,8 @@
  */
 import * as z from 'zod';
 import type { CompiledSalesTopic, CompiledStage } from '../compile/compiled-topic.js';
-import type { Deal, FieldValue, HistoryEntry } from '../deal/deal.js';
+import type { Deal, FieldValue } from '../deal/deal.js';
+import type { DealLogEntry, MigrationLogEntry } from '../deal/log-entry.js';
 import { dealDeadline, idleDeadline, stageDeadline } from '../deal/deadlines.js';
 import { parseDeal } from '../deal/parse-deal.js';
 import { readableError } from '../deal/errors.js';
@@ -22,7 +23,7 @@ import { labelSchema, textSchema } from '../definition/text.js';
  *   limits: `stageDueAt` from `stageEnteredAt` with the landing stage's limit
  *   (S6), `idleDueAt` from `lastActivityAt` with its idle limit, and `dueAt`
  *   from `openedAt` with the new maximum deal duration (S24), except when an
- *   approved deadline change set `dueAt` (see {@link approvedDeadline}): a
+ *   accepted deadline change set `dueAt` (`deal.agreedDueAt`, S25): a
  *   person decided that date, so it stays. A deal that lands in another stage
  *   keeps its `stageEnteredAt`: merging stages gives no one extra time.
  * - `keep`: the three deadlines stay exactly as they were.
@@ -44,16 +45,14 @@ export interface MigrateOptions {
   /**
    * When the migration happens (epoch ms, a whole number from 0 to 8.64e15, the
    * range of a JavaScript date and of event times); by default the time of the
-   * deal's last history entry.
+   * deal's last change (`lastEventAt`).
    */
   readonly at?: number;
-  /** Who migrates, for the history entry (1 to 200 characters, like an actor id); `system` by default. */
+  /** Who migrates, for the log entry (1 to 200 characters, like an actor id); `system` by default. */
   readonly by?: string;
-  /** A note for the history entry, e.g. why the process changed; at most 10,000 characters. */
+  /** A note for the log entry, e.g. why the process changed; at most 10,000 characters. */
   readonly reason?: string;
 }
-
-/** The latest time a deal accepts an event at (the range of a JavaScript date). */
 
 /**
  * The zod schema of {@link MigrateOptions}: unknown keys are refused, so a
@@ -109,22 +108,18 @@ export interface MigrationError {
  *
  * @example
  * const result: MigrateResult = migrateDeal(plan, deal);
- * if (result.ok) await store.save(result.deal);
+ * if (result.ok) await store.save(result.deal, result.entry);
  */
-export type MigrateResult = { readonly ok: true; readonly deal: Deal } | { readonly ok: false; readonly error: MigrationError };
+export type MigrateResult = { readonly ok: true; readonly deal: Deal; readonly entry: MigrationLogEntry } | { readonly ok: false; readonly error: MigrationError };
 
 /**
- * The history entry a migration adds: `from` and `to` are the stages in the
- * old and the new version, `fromVersion` and `toVersion` the versions.
+ * The log entry a migration appends: `from` and `to` are the stages in the
+ * old and the new version, `fromVersion` and `version` the versions.
  *
  * @example
- * const entry: MigrationEntry = { type: 'migrated', at, by: 'system', from: 'payment', to: 'shipment', status: 'open', fromVersion: 1, toVersion: 2 };
+ * const entry: MigrationEntry = { dealId: 'd-1', revision: 5, version: 2, fromVersion: 1, type: 'migrated', at, by: 'system', from: 'payment', to: 'shipment', status: 'open', deadlines: 'recompute' };
  */
-export interface MigrationEntry extends HistoryEntry {
-  readonly type: 'migrated';
-  readonly fromVersion: number;
-  readonly toVersion: number;
-}
+export type MigrationEntry = MigrationLogEntry;
 
 const plans = new WeakMap<MigrationPlan, ReadonlyMap<string, DealMigration>>();
 
@@ -132,8 +127,8 @@ const plans = new WeakMap<MigrationPlan, ReadonlyMap<string, DealMigration>>();
  * Moves a deal to the new version of its topic as the plan says: the stage
  * the plan names, `topicVersion` of the new version, `negotiationsOngoing`
  * of the landing stage (S11), deadlines by the {@link DeadlinePolicy},
- * `revision + 1`, and the history with every old entry followed by exactly
- * one {@link MigrationEntry}. Activities, the pending deadline change and
+ * `revision + 1`, and the {@link MigrationEntry} to append to its log.
+ * Activities, the pending deadline change and
  * the finish are kept as they are, and so are the fields the new version
  * still has; values of fields it removed move to the entry's `retiredFields`
  * (see {@link retiredFields}), so nothing is lost and field rules never see
@@ -151,7 +146,7 @@ const plans = new WeakMap<MigrationPlan, ReadonlyMap<string, DealMigration>>();
  * const plan = planMigration(v1, v2, deals, { payment: 'shipment' });
  * for (const deal of deals) {
  *   const result = migrateDeal(plan, deal, { at: Date.now(), by: admin.id });
- *   if (result.ok) await store.save(result.deal, { expectedRevision: deal.revision });
+ *   if (result.ok) await store.save(result.deal, result.entry, { expectedRevision: deal.revision });
  * }
  */
 export function migrateDeal(plan: MigrationPlan, deal: Deal, options?: MigrateOptions | null): MigrateResult {
@@ -176,7 +171,7 @@ function migrate(plan: MigrationPlan, deal: Deal, options: MigrateOptions | null
   const checked = parsedOptions.options;
   const policy = checked.deadlines ?? 'recompute';
   const topic = plan.topic;
-  const known = typeof deal === 'object' && deal !== null && typeof deal.id === 'string' && Array.isArray(deal.history);
+  const known = typeof deal === 'object' && deal !== null && typeof deal.id === 'string' && typeof deal.lastEventAt === 'number';
   const step = known ? stepsOf(plan).get(deal.id) : undefined;
   if (!plan.ok || topic === null) {
     // Name the deal's own conflict, if it has one, so that the caller sees why this deal cannot move.
@@ -191,10 +186,34 @@ function migrate(plan: MigrationPlan, deal: Deal, options: MigrateOptions | null
   if (deal.revision !== step.revision || deal.stageId !== step.from || deal.topicId !== plan.topicId || deal.topicVersion !== plan.fromVersion || deal.status !== step.status) {
     return refuse('stale_deal', `Deal ${deal.id} changed since the plan was made (revision ${deal.revision}, planned at ${step.revision}): plan again.`, 'revision');
   }
-  const last = deal.history.at(-1)?.at ?? deal.openedAt;
+  const last = deal.lastEventAt;
   const at = checked.at ?? last;
   if (at < last) return refuse('event_out_of_order', `The migration time ${at} is before the deal's last change (${last}).`, 'at');
-  const stage = topic.stages.get(step.to) as CompiledStage;
+  const { deal: moved, entry } = moveToVersion(topic, deal, topic.stages.get(step.to) as CompiledStage, { deadlines: policy, at, by: checked.by ?? 'system', reason: checked.reason });
+  // The moved deal must be one the new version accepts as stored: a deal that was already broken is refused here, not written.
+  const parsed = parseDeal(topic, moved, { deadlines: policy === 'keep' ? 'ignore' : 'check' });
+  if (!parsed.ok) return refuse('invalid_deal', `Deal ${deal.id} would not be a valid deal of version ${topic.version}: ${parsed.error.message}`, parsed.error.path);
+  return { ok: true, deal: moved, entry };
+}
+
+/** What a migration step needs besides the deal and the landing stage. */
+export interface MoveToVersionOptions {
+  readonly deadlines: DeadlinePolicy;
+  readonly at: number;
+  readonly by: string;
+  readonly reason?: string | undefined;
+}
+
+/**
+ * The deal moved to `stage` of `topic` (another version of its topic), and
+ * the log entry that records it, unchecked: `migrateDeal` checks the result,
+ * and `replayDeal` compares it with the logged entry.
+ *
+ * @example
+ * const { deal: moved, entry } = moveToVersion(v2, deal, v2.stages.get('shipment'), { deadlines: 'recompute', at, by: 'system' });
+ */
+export function moveToVersion(topic: CompiledSalesTopic, deal: Deal, stage: CompiledStage, options: MoveToVersionOptions): { readonly deal: Deal; readonly entry: MigrationLogEntry } {
+  const { deadlines: policy, at, by, reason } = options;
   const deadlines = policy === 'keep' ? deal : recomputed(topic, stage, deal);
   const fields: Record<string, FieldValue> = {};
   const retired: Record<string, FieldValue> = {};
@@ -202,16 +221,20 @@ function migrate(plan: MigrationPlan, deal: Deal, options: MigrateOptions | null
     if (topic.fields.has(id)) fields[id] = value;
     else retired[id] = value;
   }
-  const entry: MigrationEntry = {
-    type: 'migrated',
+  const revision = deal.revision + 1;
+  const entry: MigrationLogEntry = {
+    dealId: deal.id,
+    revision,
+    version: topic.version,
     at,
-    by: checked.by ?? 'system',
+    by,
     from: deal.stageId,
     to: stage.id,
     status: deal.status,
+    type: 'migrated',
     fromVersion: deal.topicVersion,
-    toVersion: topic.version,
-    ...(checked.reason === undefined ? {} : { reason: checked.reason }),
+    deadlines: policy,
+    ...(reason === undefined ? {} : { reason }),
     ...(Object.keys(retired).length === 0 ? {} : { retiredFields: retired }),
   };
   const moved: Deal = {
@@ -234,27 +257,25 @@ function migrate(plan: MigrationPlan, deal: Deal, options: MigrateOptions | null
     activities: deal.activities,
     pendingDeadlineChange: deal.pendingDeadlineChange,
     finish: deal.finish,
-    history: [...deal.history, entry],
-    revision: deal.revision + 1,
+    agreedDueAt: deal.agreedDueAt,
+    lastEventAt: at,
+    revision,
   };
-  // The moved deal must be one the new version accepts as stored: a deal that was already broken is refused here, not written.
-  const parsed = parseDeal(topic, moved, { deadlines: policy === 'keep' ? 'ignore' : 'check' });
-  if (!parsed.ok) return refuse('invalid_deal', `Deal ${deal.id} would not be a valid deal of version ${topic.version}: ${parsed.error.message}`, parsed.error.path);
-  return { ok: true, deal: moved };
+  return { deal: moved, entry };
 }
 
 /**
  * The values of fields that migrations removed from the deal's topic, as the
- * `migrated` entries of its history keep them: field id → its last value. A
+ * `migrated` entries of its log keep them: field id → its last value. A
  * field removed twice (removed, added back, removed again) gives the later
  * value; the earlier stays in its own entry. Field rules never see these.
  *
  * @example
- * retiredFields(deal); // { 'delivery-date': '2026-02-01' } after a version without that field
+ * retiredFields(await store.history('d-1')); // { 'delivery-date': '2026-02-01' } after a version without that field
  */
-export function retiredFields(deal: Deal): Readonly<Record<string, FieldValue>> {
+export function retiredFields(entries: Iterable<DealLogEntry>): Readonly<Record<string, FieldValue>> {
   const values: Record<string, FieldValue> = {};
-  for (const entry of deal.history) if (entry.type === 'migrated' && entry.retiredFields !== undefined) Object.assign(values, entry.retiredFields);
+  for (const entry of entries) if (entry.type === 'migrated' && entry.retiredFields !== undefined) Object.assign(values, entry.retiredFields);
   return values;
 }
 
@@ -272,35 +293,10 @@ function readOptions(options: unknown): { readonly ok: true; readonly options: z
   return { ok: false, error: refusal('invalid_options', `Invalid migration option ${path === '' ? '(options)' : path}: ${first?.message ?? 'malformed'}`, path === '' ? undefined : path) };
 }
 
-/**
- * The deal limit a person set, if one is in force: the deal's `dueAt` when
- * its history shows that date accepted as a deadline change (S25), by an
- * `approveDeadlineChange` entry, or by a `requestDeadlineChange` entry that
- * is not the request still waiting for approval (on a topic without approval
- * a request applies at once). Otherwise `null`: `dueAt` is the topic's limit.
- * `recompute` keeps this date rather than computing a new one.
- *
- * @example
- * approvedDeadline(deal); // e.g. Date.parse('2026-03-01T09:00:00Z') after an approved extension, else null
- */
-export function approvedDeadline(deal: Deal): number | null {
-  const dueAt = deal.dueAt;
-  if (dueAt === null) return null;
-  const pending = deal.pendingDeadlineChange;
-  for (let index = deal.history.length - 1; index >= 0; index -= 1) {
-    const entry = deal.history[index] as HistoryEntry;
-    if (entry.dueAt !== dueAt) continue;
-    if (entry.type === 'approveDeadlineChange') return dueAt;
-    const stillPending = pending !== null && pending.requestedAt === entry.at && pending.dueAt === entry.dueAt;
-    if (entry.type === 'requestDeadlineChange' && !stillPending) return dueAt;
-  }
-  return null;
-}
-
 function recomputed(topic: CompiledSalesTopic, stage: CompiledStage, deal: Deal): Pick<Deal, 'stageDueAt' | 'dueAt' | 'idleDueAt'> {
   return {
     stageDueAt: stageDeadline(topic, stage, deal.stageEnteredAt),
-    dueAt: approvedDeadline(deal) ?? dealDeadline(topic, deal.openedAt),
+    dueAt: deal.agreedDueAt ?? dealDeadline(topic, deal.openedAt),
     idleDueAt: idleDeadline(topic, stage, deal.lastActivityAt),
   };
 }

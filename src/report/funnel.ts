@@ -1,5 +1,5 @@
 /**
- * The funnel report of a sales topic, computed from deal histories.
+ * The funnel report of a sales topic, computed from deals and their logs.
  *
  * Definitions (the same everywhere in the report):
  *
@@ -41,14 +41,27 @@
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import { readableError } from '../deal/errors.js';
-import type { Deal, FinishPolarity, HistoryEntry } from '../deal/deal.js';
+import type { Deal, FinishPolarity } from '../deal/deal.js';
+import type { DealLogEntry } from '../deal/log-entry.js';
 import { stageDeadline } from '../deal/deadlines.js';
+
+/**
+ * A deal with its log, as the funnel reads it: the log's entries in order
+ * (an array, or any iterable such as rows streamed from storage).
+ *
+ * @example
+ * const item: DealWithLog = { deal, entries: await store.history(deal.id) };
+ */
+export interface DealWithLog {
+  readonly deal: Deal;
+  readonly entries: Iterable<DealLogEntry>;
+}
 
 /**
  * Options of {@link funnelReport}.
  *
  * @example
- * funnelReport(compiled, deals, { now: Date.parse('2026-03-01T00:00:00Z') });
+ * funnelReport(compiled, dealsWithLogs, { now: Date.parse('2026-03-01T00:00:00Z') });
  */
 export interface FunnelReportOptions {
   /** The moment of the report, epoch ms: visits of open deals last until then. */
@@ -197,12 +210,12 @@ interface StageTally {
  *
  * @example
  * const funnel: FunnelBuilder = funnelBuilder(compiled);
- * funnel.add(deal);
+ * funnel.add(deal, entries);
  * funnel.report({ now: Date.now() }).counted; // 1
  */
 export interface FunnelBuilder {
-  /** Adds one deal (of any topic: others are counted as skipped). */
-  add(deal: Deal): void;
+  /** Adds one deal with its log's entries in order (of any topic: others are counted as skipped); neither is kept. */
+  add(deal: Deal, entries: Iterable<DealLogEntry>): void;
   /** The report of the deals added so far, at `now`; may be called again after more deals. */
   report(options: FunnelReportOptions): FunnelReport;
 }
@@ -215,7 +228,7 @@ export interface FunnelBuilder {
  *
  * @example
  * const funnel = funnelBuilder(compiled);
- * for await (const deal of store.streamDeals('standard')) funnel.add(deal);
+ * for await (const { deal, entries } of store.streamDeals('standard')) funnel.add(deal, entries);
  * const report = funnel.report({ now: Date.now() });
  */
 export function funnelBuilder(topic: CompiledTopic): FunnelBuilder {
@@ -227,7 +240,8 @@ export function funnelBuilder(topic: CompiledTopic): FunnelBuilder {
  * Why {@link funnelReport} gave no report: `invalid_topic` (not a topic
  * `compileTopic` returned), `not_a_sales_topic` (audit and service topics
  * have no funnel), `invalid_options` (`now` is not a finite number),
- * `invalid_deals` (the deals are not an array or another iterable),
+ * `invalid_deals` (the deals are not an array or another iterable of
+ * `{ deal, entries }`),
  * `unreadable_input` (an argument or one deal whose getters, proxy traps or
  * iterator throw; `path` names the deal when it is one).
  *
@@ -257,7 +271,7 @@ function funnelError(code: FunnelError['code'], message: string, path?: string):
 }
 
 /**
- * Builds the funnel of a sales topic from its deals' histories: per stage the
+ * Builds the funnel of a sales topic from its deals and their logs: per stage the
  * deals and visits, conversion to the next stage and to a positive finish,
  * median and 90th-percentile time in stage, and overdue rate; overall the win
  * rate, finishes by outcome and by outcome kind (why deals fail, S27), status
@@ -267,7 +281,8 @@ function funnelError(code: FunnelError['code'], message: string, path?: string):
  * Never throws: a topic `compileTopic` did not make, an audit or service
  * topic, a `now` that is not a finite number, deals that are not iterable
  * and arguments (or a deal) whose getters or proxy traps throw give a
- * {@link FunnelError}. The deals and options are never modified.
+ * {@link FunnelError}. The deals and options are never modified, and
+ * memory grows with the number of deals and visits, not of log entries.
  *
  * @example
  * const result = funnelReport(compiled, await store.dealsOf('standard'), { now: Date.now() });
@@ -276,7 +291,7 @@ function funnelError(code: FunnelError['code'], message: string, path?: string):
  *   result.report.stages.map((stage) => stage.toNext); // [0.9, 0.7, 0.55, 0.8, null]
  * }
  */
-export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], options: FunnelReportOptions): FunnelResult {
+export function funnelReport(topic: CompiledTopic, deals: Iterable<DealWithLog>, options: FunnelReportOptions): FunnelResult {
   if (!isCompiledTopic(topic)) return funnelError('invalid_topic', 'Expected a topic returned by compileTopic.', 'topic');
   let index = -1;
   try {
@@ -286,12 +301,15 @@ export function funnelReport(topic: CompiledTopic, deals: readonly Deal[], optio
       return funnelError('invalid_options', `A funnel report needs options.now, a finite number of epoch ms; got ${typeof now === 'number' ? String(now) : typeof now}.`, 'now');
     }
     if (typeof (deals as Partial<Iterable<unknown>> | null | undefined)?.[Symbol.iterator] !== 'function') {
-      return funnelError('invalid_deals', 'The deals must be an array (or another iterable) of deals.', 'deals');
+      return funnelError('invalid_deals', 'The deals must be an array (or another iterable) of { deal, entries }.', 'deals');
     }
     const funnel = new FunnelTally(topic);
-    for (const deal of deals) {
+    for (const item of deals) {
       index += 1;
-      funnel.add(deal);
+      if (typeof item !== 'object' || item === null) funnel.add(item, []);
+      else if (typeof (item.entries as Partial<Iterable<unknown>> | null | undefined)?.[Symbol.iterator] !== 'function') {
+        return funnelError('invalid_deals', `Deal #${index} has no log: expected { deal, entries } with an iterable of entries.`, `deals[${index}].entries`);
+      } else funnel.add(item.deal, item.entries);
     }
     index = -1;
     return { ok: true, report: funnel.report({ now }) };
@@ -345,7 +363,7 @@ class FunnelTally implements FunnelBuilder {
     this.lastVisit = new Int32Array(topic.stageList.length);
   }
 
-  add(deal: Deal): void {
+  add(deal: Deal, entries: Iterable<DealLogEntry>): void {
     const topic = this.topic;
     this.deals++;
     if (typeof deal !== 'object' || deal === null) {
@@ -394,7 +412,7 @@ class FunnelTally implements FunnelBuilder {
     const { firstVisit, lastVisit } = this;
     firstVisit.fill(-1);
     lastVisit.fill(-1);
-    this.walkVisits(deal);
+    this.walkVisits(entries);
     const stageCount = tallies.length;
     for (let i = 0; i < stageCount; i++) {
       const first = firstVisit[i] as number;
@@ -406,16 +424,15 @@ class FunnelTally implements FunnelBuilder {
     }
   }
 
-  /** Walks one deal's history into visits (see the module notes); the visit of an open deal waits for `now`. */
-  private walkVisits(deal: Deal): void {
+  /** Walks one deal's log into visits (see the module notes); the visit of an open deal waits for `now`. */
+  private walkVisits(entries: Iterable<DealLogEntry>): void {
     const { topic, firstVisit, lastVisit } = this;
     let stage: CompiledStage | undefined;
     let start = 0;
     let active = false;
     let sequence = 0;
-    const history = deal.history;
-    for (let h = 0; h < history.length; h++) {
-      const entry = history[h] as HistoryEntry;
+    for (const entry of entries) {
+      if (typeof entry !== 'object' || entry === null) continue;
       if (entry.type !== 'opened') {
         if (entry.status !== 'open') {
           // A finish (or a close) ends the visit; later entries of a finished deal change no stage.
@@ -428,8 +445,8 @@ class FunnelTally implements FunnelBuilder {
           entry.to !== entry.from ||
           entry.type === 'moveToStage' ||
           (entry.type === 'recordOutcome' &&
-            entry.outcomeId !== undefined &&
-            topic.stages.get(entry.from)?.outcomes.get(entry.outcomeId)?.restartsStageClock === true);
+            entry.event.type === 'recordOutcome' &&
+            topic.stages.get(entry.from)?.outcomes.get(entry.event.outcomeId)?.restartsStageClock === true);
         if (!starts) continue;
       }
       if (active) this.endVisit(stage, start, entry.at);

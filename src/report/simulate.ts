@@ -52,7 +52,8 @@ import type { CrmUser } from '../access/actor.js';
 import type { CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import { outcomeEvent, sampleFields } from '../compile/outcome-event.js';
 import { applyEvent } from '../deal/apply.js';
-import type { Deal, HistoryEntry } from '../deal/deal.js';
+import type { Deal } from '../deal/deal.js';
+import type { DealLogEntry, OpenedLogEntry } from '../deal/log-entry.js';
 import { dealDeadline, idleDeadline, stageDeadline } from '../deal/deadlines.js';
 import type { DealEvent } from '../deal/events.js';
 import { openDeal } from '../deal/open.js';
@@ -113,7 +114,7 @@ export interface SimulateOptions {
   readonly maxEvents?: number;
   /** Called with the deals done so far, every 1000 deals and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Return the final deals (default `true`); `false` keeps only the report, for large runs. */
+  /** Return the final deals and their logs (default `false`: only the report is kept, so memory does not grow with the run). */
   readonly keepDeals?: boolean;
 }
 
@@ -121,11 +122,13 @@ export interface SimulateOptions {
  * The answer of {@link simulate}.
  *
  * @example
- * const { deals, report, events, rejected } = simulate(compiled, { seed: 1 });
+ * const { deals, logs, report, events, rejected } = simulate(compiled, { seed: 1, keepDeals: true });
  */
 export interface SimulationResult {
-  /** The final state of every deal, in the order they opened; empty with `keepDeals: false`. */
+  /** The final state of every deal, in the order they opened; empty unless `keepDeals: true`. */
   readonly deals: Deal[];
+  /** The log of every deal, beside `deals`; empty unless `keepDeals: true`. */
+  readonly logs: (readonly DealLogEntry[])[];
   /** The funnel of the deals, at `until` or else at the moment of the last event. */
   readonly report: FunnelReport;
   /** Events `applyEvent` accepted (openings not included). */
@@ -217,6 +220,7 @@ export function simulate(topic: CompiledTopic, options: SimulateOptions = {}): S
   const random = createRandom(settings.seed);
   const run = new Run(topic, plans, random, settings);
   const deals: Deal[] = [];
+  const logs: (readonly DealLogEntry[])[] = [];
   // Tallied as each deal ends, while its objects are still in the cache.
   const funnel = funnelBuilder(topic);
   let openClock = settings.start;
@@ -224,16 +228,19 @@ export function simulate(topic: CompiledTopic, options: SimulateOptions = {}): S
   const meanOpening = settings.deals === 0 ? 0 : openWithin / settings.deals;
   let end = settings.start;
   for (let i = 0; i < settings.deals; i++) {
-    const deal = run.deal(i, Math.min(settings.start + Math.round((openClock - settings.start) / SECOND) * SECOND, settings.until));
-    if (options.keepDeals !== false) deals.push(deal);
-    funnel.add(deal);
-    const last = deal.history[deal.history.length - 1]?.at ?? deal.openedAt;
-    if (last > end) end = last;
+    const entries: DealLogEntry[] = [];
+    const deal = run.deal(i, Math.min(settings.start + Math.round((openClock - settings.start) / SECOND) * SECOND, settings.until), entries);
+    if (options.keepDeals === true) {
+      deals.push(deal);
+      logs.push(entries);
+    }
+    funnel.add(deal, entries);
+    if (deal.lastEventAt > end) end = deal.lastEventAt;
     openClock += random.exponential(meanOpening);
     if (options.onProgress !== undefined && ((i + 1) % 1000 === 0 || i + 1 === settings.deals)) options.onProgress(i + 1, settings.deals);
   }
   const now = settings.hasHorizon ? settings.until : end;
-  return { deals, report: funnel.report({ now }), events: run.events, rejected: run.rejected };
+  return { deals, logs, report: funnel.report({ now }), events: run.events, rejected: run.rejected };
 }
 
 /** The state shared by the deals of one simulation. */
@@ -244,6 +251,9 @@ class Run {
   private readonly closeEvents: readonly string[];
   private readonly mandatory: boolean;
   private readonly template: Deal;
+  private readonly templateEntry: OpenedLogEntry;
+  /** The log of the deal being run. */
+  private entries: DealLogEntry[] = [];
   // Activity ids by deal revision, made once and shared by every deal.
   private readonly callIds: string[] = [];
   private readonly taskIds: string[] = [];
@@ -270,21 +280,26 @@ class Run {
     Object.freeze(opened.deal.fields);
     Object.freeze(opened.deal.activities);
     this.template = opened.deal;
+    this.templateEntry = opened.entry;
   }
 
   /**
-   * Deal number `index`, opened at `openedAt`: the template `openDeal` made
-   * with the deal's own ids, times, deadlines, amount and fields. This is
-   * what `openDeal` returns for the same input, without validating that
-   * input again for every deal (a test holds the two together).
+   * Deal number `index`, opened at `openedAt`, and its log's first entry:
+   * the template `openDeal` made with the deal's own ids, times, deadlines,
+   * amount and fields. This is what `openDeal` returns for the same input,
+   * without validating that input again for every deal (a test holds the
+   * two together).
    */
-  open(index: number, openedAt: number, actor: CrmUser, amount: number | null): Deal {
-    const { topic, template } = this;
+  open(index: number, openedAt: number, actor: CrmUser, amount: number | null): { deal: Deal; entry: OpenedLogEntry } {
+    const { topic, template, templateEntry } = this;
     const first = topic.firstStage;
-    return {
+    const id = `deal-${index + 1}`;
+    const clientId = `client-${index + 1}`;
+    const fields = first.requiredFields.length === 0 ? template.fields : (sampleFields(topic, first.requiredFields, openedAt) ?? {});
+    const deal: Deal = {
       ...template,
-      id: `deal-${index + 1}`,
-      clientId: `client-${index + 1}`,
+      id,
+      clientId,
       ownerId: actor.id,
       stageEnteredAt: openedAt,
       stageDueAt: stageDeadline(topic, first, openedAt),
@@ -293,17 +308,22 @@ class Run {
       lastActivityAt: openedAt,
       idleDueAt: idleDeadline(topic, first, openedAt),
       amount,
-      fields: first.requiredFields.length === 0 ? template.fields : (sampleFields(topic, first.requiredFields, openedAt) ?? {}),
-      history: [{ ...(template.history[0] as HistoryEntry), at: openedAt, by: actor.id }],
+      fields,
+      lastEventAt: openedAt,
     };
+    const input = { id, clientId, ownerId: actor.id, at: openedAt, actor, amount, fields };
+    return { deal, entry: { ...templateEntry, dealId: id, at: openedAt, by: actor.id, input } };
   }
 
-  /** Opens deal number `index` at `openedAt` and runs it until it stops. */
-  deal(index: number, openedAt: number): Deal {
+  /** Opens deal number `index` at `openedAt` and runs it until it stops, appending its log to `entries`. */
+  deal(index: number, openedAt: number, entries: DealLogEntry[]): Deal {
     const { topic, random, settings } = this;
     const actor = this.managers[random.int(MANAGERS)] as CrmUser;
     const amount = random.next() < NO_AMOUNT_RATE ? null : 100 * (50 + random.int(951));
-    let deal = this.open(index, openedAt, actor, amount);
+    const opened = this.open(index, openedAt, actor, amount);
+    entries.push(opened.entry);
+    this.entries = entries;
+    let deal = opened.deal;
     let at = openedAt;
     let call: string | undefined;
     let attempts = 0;
@@ -347,6 +367,7 @@ class Run {
       const result = applyEvent(topic, deal, event);
       if (result.ok) {
         this.events++;
+        entries.push(result.entry);
         deal = result.deal;
         call = plans ? event.plan?.activityId : undefined;
       } else this.rejected++;
@@ -359,6 +380,7 @@ class Run {
     const result = applyEvent(this.topic, deal, event);
     if (result.ok) {
       this.events++;
+      this.entries.push(result.entry);
       return result.deal;
     }
     this.rejected++;
