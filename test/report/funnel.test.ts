@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, compileTopic, type CompiledSalesTopic, type Deal, type DealEvent, type TopicInput } from '../../src/index.js';
-import { formatDuration, formatFunnelReport, funnelBuilder, funnelReport as funnelResult, type FunnelReport } from '../../src/report/funnel.js';
-import { accepted, admin, compileSales, DAY, HOUR, manager, MONDAY, open, standard } from '../support.js';
+import { applyEvent, compileTopic, openDeal, type CompiledSalesTopic, type Deal, type DealEvent, type DealLogEntry, type TopicInput } from '../../src/index.js';
+import { formatDuration, formatFunnelReport, funnelBuilder, funnelReport as funnelResult, type DealWithLog, type FunnelReport } from '../../src/report/funnel.js';
+import { accepted, admin, compileSales, DAY, HOUR, manager, MONDAY, standard } from '../support.js';
 
 /** The report of `funnelReport`, which answers errors as data; these suites expect a report. */
 function funnelReport(...args: Parameters<typeof funnelResult>): FunnelReport {
@@ -59,16 +59,34 @@ const smallTopic = (changes: Partial<TopicInput> = {}): CompiledSalesTopic =>
 const T0 = MONDAY;
 const NOW = T0 + 10 * DAY;
 
-/** Opens a deal at `at` and applies the outcomes `[outcomeId, at, extra?]` in order. */
-function dealOf(topic: CompiledSalesTopic, id: string, at: number, amount: number | null, steps: [string, number, Partial<DealEvent>?][]): Deal {
-  let deal: Deal = { ...open(topic, at, id, `client-${id}`), amount };
-  for (const [outcomeId, time, extra] of steps) {
-    deal = accepted(applyEvent(topic, deal, { type: 'recordOutcome', outcomeId, at: time, actor: manager, ...extra } as DealEvent)).deal;
-  }
-  return deal;
+/** A deal and its log, kept beside it as the funnel reads them. */
+interface Logged extends DealWithLog {
+  readonly deal: Deal;
+  readonly entries: DealLogEntry[];
 }
 
-function handBuiltDeals(topic: CompiledSalesTopic): Deal[] {
+/** Opens a deal (with its log's `opened` entry) at `at`. */
+function opened(topic: CompiledSalesTopic, at: number, id: string, amount: number | null = null): Logged {
+  const result = accepted(openDeal(topic, { id, clientId: `client-${id}`, ownerId: manager.id, at, amount }));
+  return { deal: result.deal, entries: [result.entry] };
+}
+
+/** Applies one event to a logged deal, appending its entry to (a copy of) the log. */
+function apply(topic: CompiledSalesTopic, logged: Logged, event: DealEvent): Logged {
+  const result = accepted(applyEvent(topic, logged.deal, event));
+  return { deal: result.deal, entries: [...logged.entries, result.entry] };
+}
+
+/** Opens a deal at `at` and applies the outcomes `[outcomeId, at, extra?]` in order. */
+function dealOf(topic: CompiledSalesTopic, id: string, at: number, amount: number | null, steps: [string, number, Partial<DealEvent>?][]): Logged {
+  let logged = opened(topic, at, id, amount);
+  for (const [outcomeId, time, extra] of steps) {
+    logged = apply(topic, logged, { type: 'recordOutcome', outcomeId, at: time, actor: manager, ...extra } as DealEvent);
+  }
+  return logged;
+}
+
+function handBuiltDeals(topic: CompiledSalesTopic): Logged[] {
   return [
     // A: won. lead 10 h (a cyclic "retry" keeps the visit); offer 24 h, then 72 h after a clock-restarting "revise" (overdue); contract 24 h.
     dealOf(topic, 'A', T0, 1000, [
@@ -106,7 +124,7 @@ function handBuiltDeals(topic: CompiledSalesTopic): Deal[] {
 
 describe('funnelReport', () => {
   const topic = smallTopic();
-  const other = open(standard(), T0, 'G', 'client-G');
+  const other = opened(standard(), T0, 'G');
   const deals = [...handBuiltDeals(topic), other];
   const report = funnelReport(topic, deals, { now: NOW });
   const stage = (id: string) => report.stages.find((row) => row.stageId === id);
@@ -225,7 +243,7 @@ describe('funnelReport', () => {
 
   it('a builder fed one deal at a time gives the same report, and can report again later', () => {
     const funnel = funnelBuilder(topic);
-    for (const deal of deals) funnel.add(deal);
+    for (const { deal, entries } of deals) funnel.add(deal, entries);
     expect(funnel.report({ now: NOW })).toEqual(report);
     const later = funnel.report({ now: NOW + DAY });
     expect(later.stages[2]?.p90Time).toBeGreaterThan(report.stages[2]?.p90Time ?? Infinity);
@@ -234,8 +252,8 @@ describe('funnelReport', () => {
 
   it('moveToStage starts a new visit, also when it reopens a closed deal', () => {
     const lost = dealOf(topic, 'R', T0, null, [['lost', T0 + HOUR, { kindId: 'price' }]]);
-    const reopened = accepted(applyEvent(topic, lost, { type: 'moveToStage', stageId: 'offer', at: T0 + 5 * HOUR, actor: admin })).deal;
-    const moved = accepted(applyEvent(topic, reopened, { type: 'moveToStage', stageId: 'offer', at: T0 + 7 * HOUR, actor: admin })).deal;
+    const reopened = apply(topic, lost, { type: 'moveToStage', stageId: 'offer', at: T0 + 5 * HOUR, actor: admin });
+    const moved = apply(topic, reopened, { type: 'moveToStage', stageId: 'offer', at: T0 + 7 * HOUR, actor: admin });
     const result = funnelReport(topic, [moved], { now: T0 + 8 * HOUR });
     expect(result).toMatchObject({ open: 1, closed: 0, negative: 0, winRate: null });
     expect(result.stages[0]).toMatchObject({ visits: 1, medianTime: HOUR, toNextDeals: 1 });
