@@ -13,6 +13,7 @@ import {
   type CompiledSalesTopic,
   type Deal,
   type DealEvent,
+  type OpenDealResult,
   type TopicInput,
 } from '../src/index.js';
 
@@ -67,13 +68,13 @@ export function open(topic: CompiledSalesTopic, at = MONDAY, id = 'deal-1', clie
 }
 
 /** The accepted deal of a result, failing the test with the error otherwise. */
-export function accepted(result: ApplyResult): Extract<ApplyResult, { ok: true }> {
+export function accepted<R extends ApplyResult | OpenDealResult>(result: R): Extract<R, { ok: true }> {
   if (!result.ok) expect.fail(`expected acceptance, got ${result.error.code}: ${result.error.message}`);
-  return result;
+  return result as Extract<R, { ok: true }>;
 }
 
 /** The error of a rejected result, failing the test otherwise. */
-export function rejected(result: ApplyResult) {
+export function rejected(result: ApplyResult | OpenDealResult) {
   if (result.ok) expect.fail('expected a rejection');
   return result.error;
 }

@@ -12,7 +12,7 @@ import { compileSales, manager, MONDAY, HOUR, open, rejected } from '../support.
 const sample = {
   id: 'offer', stage: 'payment', path: 'at', detail: 'Expected number', detailRu: 'Ожидалось число', deal: 'standard@1', topic: 'standard@2',
   field: 'dueAt', actual: 17, expected: 'min', limit: 5, at: 1000, openedAt: 900, last: 950, plannedAt: 990, type: 'setFields', kind: 'competitor',
-  fields: 'carrier, amount', author: 'manager-2', plannedFor: 800, actor: 'manager-1', dueAt: 700, name: 'invoice-paid', open: 1, client: 'client-1', status: 'recorded',
+  fields: 'carrier, amount', author: 'manager-2', plannedFor: 800, actor: 'manager-1', dueAt: 700, name: 'invoice-paid', open: 1, client: 'client-1', status: 'recorded', replayed: 'offer', logged: 'payment',
 } as const;
 
 const codes = Object.keys(catalogue) as DealErrorCode[];

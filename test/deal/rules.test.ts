@@ -34,8 +34,10 @@ describe('deals on sales topics', () => {
       revision: 1,
       negotiationsOngoing: false,
     });
-    expect(deal.history).toEqual([{ type: 'opened', at: MONDAY, by: manager.id, from: 'new', to: 'new', status: 'open' }]);
+    expect(deal).toMatchObject({ agreedDueAt: null, lastEventAt: MONDAY });
     expect(JSON.parse(JSON.stringify(deal))).toEqual(deal);
+    const { entry } = accepted(openDeal(standard(), { id: 'deal-1', clientId: 'client-1', ownerId: manager.id, at: MONDAY }));
+    expect(entry).toEqual({ dealId: 'deal-1', revision: 1, version: 1, type: 'opened', at: MONDAY, by: manager.id, from: 'new', to: 'new', status: 'open', input: { id: 'deal-1', clientId: 'client-1', ownerId: manager.id, at: MONDAY } });
   });
 
   it('S36–S38: deals exist on sales topics only', () => {
@@ -109,9 +111,9 @@ describe('deals on sales topics', () => {
     expect(rejected(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'nope' })))).toMatchObject({ code: 'kind_not_allowed', path: 'kindId' });
     expect(rejected(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'competitor' })))).toMatchObject({ code: 'comment_required', path: 'comment' });
     expect(rejected(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'competitor', comment: '   ' })))).toMatchObject({ code: 'comment_required' });
-    const lost = accepted(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'competitor', comment: 'Went to a rival' }))).deal;
-    expect(lost.finish).toMatchObject({ kindId: 'competitor', comment: 'Went to a rival' });
-    expect(lost.history.at(-1)).toMatchObject({ type: 'recordOutcome', outcomeId: 'refused', kindId: 'competitor', comment: 'Went to a rival', from: 'new', to: 'new', status: 'closed' });
+    const lost = accepted(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'competitor', comment: 'Went to a rival' })));
+    expect(lost.deal.finish).toMatchObject({ kindId: 'competitor', comment: 'Went to a rival' });
+    expect(lost.entry).toMatchObject({ type: 'recordOutcome', event: { outcomeId: 'refused', kindId: 'competitor', comment: 'Went to a rival' }, from: 'new', to: 'new', status: 'closed' });
 
     const positiveKind = standardWith({ outcomeKinds: [...standardTopic.outcomeKinds, { id: 'happy', name: 'Доволен', polarity: 'positive' }] });
     expect(rejected(applyEvent(positiveKind, open(positiveKind), outcome('refused', MONDAY + HOUR, { kindId: 'happy' })))).toMatchObject({ code: 'kind_not_allowed' });
@@ -325,7 +327,7 @@ describe('deals on sales topics', () => {
       const closed = accepted(applyEvent(topic, won.deal, { type: 'reportBusinessEvent', name: 'goods-shipped', at: MONDAY + 6 * HOUR, actor: manager }));
       expect(closed.deal.status).toBe('closed');
       expect(closed.effects).toContainEqual({ type: 'dealClosed', dealId: 'deal-1', result: 'positive' });
-      expect(closed.deal.history.at(-1)).toMatchObject({ type: 'reportBusinessEvent', businessEvent: 'goods-shipped', status: 'closed' });
+      expect(closed.entry).toMatchObject({ type: 'reportBusinessEvent', event: { name: 'goods-shipped' }, status: 'closed' });
     });
 
     it('a negative finish closes at once even when the topic closes on a business event', () => {
@@ -360,7 +362,7 @@ describe('deals on sales topics', () => {
       for (const actor of [director, admin, { id: 'y', crmAccess: 'full' }]) {
         const moved = accepted(move(actor));
         expect(moved.deal).toMatchObject({ stageId: 'payment', stageEnteredAt: MONDAY + HOUR, stageDueAt: MONDAY + HOUR + 5 * DAY });
-        expect(moved.deal.history.at(-1)).toMatchObject({ type: 'moveToStage', from: 'new', to: 'payment', by: actor.id });
+        expect(moved.entry).toMatchObject({ type: 'moveToStage', from: 'new', to: 'payment', by: actor.id });
         expect(moved.effects).toEqual([expect.objectContaining({ type: 'suggestDocuments', stageId: 'payment' })]);
       }
       expect(rejected(applyEvent(topic, deal, { type: 'moveToStage', stageId: 'nowhere', at: MONDAY + HOUR, actor: director }))).toMatchObject({ code: 'unknown_stage' });
@@ -369,9 +371,9 @@ describe('deals on sales topics', () => {
     it('reopens a closed deal, and nothing else does', () => {
       const topic = standard();
       const lost = accepted(applyEvent(topic, open(topic), outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))).deal;
-      const reopened = accepted(applyEvent(topic, lost, { type: 'moveToStage', stageId: 'offer', reason: 'Client came back', at: MONDAY + DAY, actor: director })).deal;
-      expect(reopened).toMatchObject({ status: 'open', stageId: 'offer', finish: null });
-      expect(reopened.history.at(-1)).toMatchObject({ reason: 'Client came back', status: 'open' });
+      const reopened = accepted(applyEvent(topic, lost, { type: 'moveToStage', stageId: 'offer', reason: 'Client came back', at: MONDAY + DAY, actor: director }));
+      expect(reopened.deal).toMatchObject({ status: 'open', stageId: 'offer', finish: null });
+      expect(reopened.entry).toMatchObject({ event: { reason: 'Client came back' }, status: 'open' });
     });
   });
 
@@ -386,12 +388,13 @@ describe('deals on sales topics', () => {
       expect(deal).toEqual(before);
     });
 
-    it('every acceptance adds one history entry and one revision', () => {
-      const next = accepted(applyEvent(topic, deal, { type: 'setFields', fields: { carrier: 'СДЭК' }, at: MONDAY + HOUR, actor: manager })).deal;
+    it('every acceptance makes one log entry and one revision', () => {
+      const event = { type: 'setFields', fields: { carrier: 'СДЭК' }, at: MONDAY + HOUR, actor: manager } as const;
+      const { deal: next, entry } = accepted(applyEvent(topic, deal, event));
       expect(next.revision).toBe(deal.revision + 1);
-      expect(next.history).toHaveLength(deal.history.length + 1);
-      expect(next.history.slice(0, -1)).toEqual(deal.history);
-      expect(next.history.at(-1)).toEqual({ type: 'setFields', at: MONDAY + HOUR, by: manager.id, from: 'new', to: 'new', status: 'open', fields: { carrier: 'СДЭК' } });
+      expect(next.lastEventAt).toBe(MONDAY + HOUR);
+      expect(entry).toEqual({ dealId: 'deal-1', revision: 2, version: 1, type: 'setFields', at: MONDAY + HOUR, by: manager.id, from: 'new', to: 'new', status: 'open', event });
+      expect(entry.event).not.toBe(event); // the checked copy is stored, not the caller's object
     });
 
     it('compare-and-set: a stale expected revision is rejected', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { CrmUser, CompiledOutcome, CompiledSalesTopic, Deal, DealEvent, FieldDefinition } from '../../src/index.js';
+import type { CrmUser, CompiledOutcome, CompiledSalesTopic, Deal, DealEvent, DealLogEntry, FieldDefinition } from '../../src/index.js';
 import { openDeal } from '../../src/index.js';
 import { outcomeEvent, sampleFields } from '../../src/compile/outcome-event.js';
 import { APPROVER_ID, CLOSE_EVENTS } from './topics.js';
@@ -112,14 +112,24 @@ const pick = <T>(items: readonly T[], n: number): T | undefined => (items.length
  * const deal = openFor(compiled, Date.parse('2026-03-02T09:00:00Z'));
  */
 export function openFor(topic: CompiledSalesTopic, at: number, id = 'deal-1'): Deal {
+  return openLogged(topic, at, id).deal;
+}
+
+/**
+ * {@link openFor} with the first entry of the deal's log.
+ *
+ * @example
+ * const { deal, entry } = openLogged(compiled, Date.parse('2026-03-02T09:00:00Z'));
+ */
+export function openLogged(topic: CompiledSalesTopic, at: number, id = 'deal-1'): { deal: Deal; entry: DealLogEntry } {
   const fields = sampleFields(topic, topic.firstStage.requiredFields, at) ?? {};
   const result = openDeal(topic, { id, clientId: 'client-1', ownerId: actors.manager.id, at, actor: actors.manager, amount: 1000, fields });
   if (!result.ok) throw new Error(`openDeal refused a generated topic: ${result.error.code}: ${result.error.message}`);
-  return result.deal;
+  return result;
 }
 
 /** The time of the deal's last change: events before it are out of order. */
-const lastChange = (deal: Deal): number => deal.history.at(-1)?.at ?? deal.openedAt;
+const lastChange = (deal: Deal): number => deal.lastEventAt;
 
 /** A value of the right type for a field (or, with `bad`, of the wrong one). */
 function fieldValue(field: FieldDefinition, n: number, bad = false): string | number | boolean | null {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, parseTopic, safeParseTopic, standardTopic, type ApplyResult, type CompiledSalesTopic, type Deal, type DealEvent } from '../../src/index.js';
+import { applyEvent, parseTopic, safeParseTopic, standardTopic, type ApplyResult, type CompiledSalesTopic, type Deal, type DealEvent, type EventLogEntry } from '../../src/index.js';
 import { dealError } from '../../src/deal/errors.js';
 import { compileSales } from '../support.js';
 import type { Step } from './events.js';
@@ -24,6 +24,10 @@ type Apply = (topic: CompiledSalesTopic, deal: Deal, event: DealEvent) => ApplyR
 const tamper = (change: (next: Deal, before: Deal) => Deal): Apply => (on, deal, event) => {
   const result = applyEvent(on, deal, event);
   return result.ok ? { ...result, deal: change(result.deal, deal) } : result;
+};
+const tamperEntry = (change: (entry: EventLogEntry) => EventLogEntry): Apply => (on, deal, event) => {
+  const result = applyEvent(on, deal, event);
+  return result.ok ? { ...result, entry: change(result.entry) } : result;
 };
 
 describe('the generated topics', () => {
@@ -76,8 +80,9 @@ describe('the invariants catch broken implementations', () => {
     ['a message its params do not make', () => ({ ok: false, error: { ...dealError('unknown_outcome', { id: 'won', stage: 'new' }), message: 'Outcome "lost" is not offered.' } }), /is not the one its params make/],
     ['an error without a message', () => ({ ok: false, error: { code: 'unknown_outcome', message: '', params: {}, rule: 'S8' } }), /no message/],
     ['a revision not incremented', tamper((next, before) => ({ ...next, revision: before.revision })), /revision 1 became 1/],
-    ['a history entry missing', tamper((next, before) => ({ ...next, history: before.history })), /history grew from 1 to 1/],
-    ['an old history entry rewritten', tamper((next) => ({ ...next, history: [{ ...next.history[0], by: 'someone else' }, ...next.history.slice(1)] as Deal['history'] })), /an old history entry changed/],
+    ['a log entry of another revision', tamperEntry((entry) => ({ ...entry, revision: entry.revision + 1 })), /the log entry is revision 3 of deal-1, the deal 2/],
+    ['a log entry that names the wrong stage', tamperEntry((entry) => ({ ...entry, to: entry.from })), /the log entry says/],
+    ['a log entry JSON cannot keep', tamperEntry((entry) => ({ ...entry, by: undefined as unknown as string })), /the log entry is not storable/],
     ['a stage deadline off by a millisecond', tamper((next) => ({ ...next, stageDueAt: (next.stageDueAt ?? 0) + 1 })), /stageDueAt/],
     ['an idle deadline not refreshed', tamper((next, before) => ({ ...next, idleDueAt: before.idleDueAt })), /idleDueAt/],
     ['a deal deadline moved', tamper((next) => ({ ...next, dueAt: (next.dueAt ?? 0) + 1 })), /dueAt/],
@@ -87,6 +92,11 @@ describe('the invariants catch broken implementations', () => {
     ['a rejection of everything', () => ({ ok: false, error: dealError('unknown_outcome', { id: 'any', stage: 'any' }) }), /the actor accepted what applyEvent rejected/],
   ])('%s', (_name, apply, message) => {
     expect(() => runSequence(topic, openedAt, forward, { apply, parse: false })).toThrow(message);
+  });
+
+  it('a deal its log does not rebuild (without the machine, which would see it first)', () => {
+    const apply = tamper((next) => ({ ...next, ownerId: 'someone else' }));
+    expect(() => runSequence(topic, openedAt, forward, { apply, parse: false, machine: false })).toThrow(/replaying the log gives another deal: .*ownerId/);
   });
 
   it('a deal from the store that applyEvent cannot rebuild is caught by parseDeal', () => {

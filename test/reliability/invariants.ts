@@ -4,7 +4,8 @@ import { dealError } from '../../src/deal/errors.js';
 import type { ApplyResult, CompiledSalesTopic, Deal, DealError, DealEvent } from '../../src/index.js';
 import { parseDeal } from '../../src/deal/parse-deal.js';
 import { transition } from 'xstate';
-import { eventFor, isRoutable, openFor, type Step } from './events.js';
+import { eventFor, isRoutable, openLogged, type Step } from './events.js';
+import { parseLogEntry, replayDeal, type DealLogEntry } from '../../src/index.js';
 
 /*
  * The invariants every event must keep, checked after every event of every
@@ -171,7 +172,9 @@ export function runSequence(topic: CompiledSalesTopic, openedAt: number, steps: 
     throw new Error(`${message}\nafter the events:\n${log.map((event, index) => `  ${index}: ${safeJson(event)}`).join('\n')}`);
   };
 
-  let deal = freeze(openFor(topic, openedAt));
+  const opening = openLogged(topic, openedAt);
+  const entries: DealLogEntry[] = [opening.entry];
+  let deal = freeze(opening.deal);
   let dueAt = dealDeadline(topic, deal.openedAt);
   const opened = deadlineProblem(topic, deal, dueAt) ?? strictDiff(JSON.parse(JSON.stringify(deal)), deal);
   if (opened !== undefined) fail(`a new deal: ${opened}`);
@@ -209,12 +212,14 @@ export function runSequence(topic: CompiledSalesTopic, openedAt: number, steps: 
       const stored = strictDiff(JSON.parse(JSON.stringify(next)), next);
       if (stored !== undefined) fail(`the new deal does not survive JSON: ${stored}`);
       if (next.revision !== deal.revision + 1) fail(`revision ${deal.revision} became ${next.revision}`);
-      if (next.history.length !== deal.history.length + 1) fail(`history grew from ${deal.history.length} to ${next.history.length}`);
-      const kept = strictDiff(next.history.slice(0, deal.history.length), deal.history);
-      if (kept !== undefined) fail(`an old history entry changed: ${kept}`);
-      const entry = next.history.at(-1);
-      if (entry?.type !== (event as DealEvent).type || entry.at !== (event as DealEvent).at) fail('the new history entry does not record the event');
       if (!topic.stages.has(next.stageId)) fail(`stage ${next.stageId} is not in the topic`);
+      const { entry } = result;
+      if (entry.revision !== next.revision || entry.dealId !== next.id) fail(`the log entry is revision ${entry.revision} of ${entry.dealId}, the deal ${next.revision} of ${next.id}`);
+      if (entry.type !== (event as DealEvent).type || entry.at !== (event as DealEvent).at || entry.at !== next.lastEventAt) fail('the log entry does not record the event');
+      if (entry.from !== deal.stageId || entry.to !== next.stageId || entry.status !== next.status) fail(`the log entry says ${entry.from} → ${entry.to} (${entry.status}), the deal went ${deal.stageId} → ${next.stageId} (${next.status})`);
+      const logged = strictDiff(JSON.parse(JSON.stringify(entry)), entry) ?? (parseLogEntry(JSON.parse(JSON.stringify(entry))).ok ? undefined : 'parseLogEntry refuses it');
+      if (logged !== undefined) fail(`the log entry is not storable: ${logged}`);
+      entries.push(entry);
       if (deal.status !== 'open' && next.status === 'open' && (event as DealEvent).type !== 'moveToStage') fail(`a ${deal.status} deal reopened by ${(event as DealEvent).type}`);
       if (next.status === 'finished' && topic.closeEvents.size === 0) fail('a deal is finished on a topic that closes on the finish');
       const accepted = event as DealEvent;
@@ -253,6 +258,13 @@ export function runSequence(topic: CompiledSalesTopic, openedAt: number, steps: 
   }
   actor?.stop();
   if (!withParse) checkParse(topic, deal, fail);
+  // The log alone rebuilds the deal, read back from its stored form.
+  const replayed = replayDeal(topic, JSON.parse(JSON.stringify(entries)) as unknown[]);
+  if (!replayed.ok) fail(`the log does not replay: entry ${replayed.index}: ${replayed.error.message}`);
+  else {
+    const rebuilt = strictDiff(replayed.deal, deal);
+    if (rebuilt !== undefined) fail(`replaying the log gives another deal: ${rebuilt}`);
+  }
   if (options.stats && deal.status !== 'open') options.stats.finished += 1;
   return deal;
 }
