@@ -14,6 +14,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Reads all of standard input (for the file name `-`); absent where there is none to read. */
   readonly readStdin?: (maxBytes: number) => Buffer;
+  /** Standard input as a stream, for inputs read line by line (`replay -`); absent where there is none. */
+  readonly stdinStream?: () => AsyncIterable<Uint8Array | string>;
 }
 
 /** The process's own streams; a closed pipe ends the output quietly ({@link pipeWriter}). */
@@ -25,6 +27,7 @@ export function processIo(): CliIo {
     interactive: process.stderr.isTTY === true,
     cwd: process.cwd(),
     readStdin: (maxBytes) => readStdinBounded(maxBytes),
+    stdinStream: () => process.stdin,
   };
 }
 

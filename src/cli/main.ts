@@ -4,11 +4,12 @@ import { UsageError } from './usage-error.js';
 import { terminalSafe } from './terminal-text.js';
 import { VALIDATE_FORMATS, type ValidateFormat } from './validate-format.js';
 import type { DiffCommandOptions } from './diff.js';
+import type { ReplayCommandOptions } from './replay.js';
 import type { SimulateCommandOptions } from './simulate.js';
 import { packageVersion } from './version.js';
 
 /** The commands, by name: anything else in the command's place is refused before commander sees it. */
-const COMMANDS = new Set(['validate', 'diagram', 'simulate', 'diff', 'schema', 'help']);
+const COMMANDS = new Set(['validate', 'diagram', 'simulate', 'diff', 'replay', 'schema', 'help']);
 
 /** The word where a command is expected, when it names no command (`crm-topics nosuch --help`, `crm-topics help nosuch`). */
 function unknownCommand(args: readonly string[]): string | undefined {
@@ -35,7 +36,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   let exitCode = 0;
   const program = new Command('crm-topics')
-    .description('Relationship topics (sales pipelines): validate, draw and simulate them.')
+    .description('Relationship topics (sales pipelines): validate, draw, simulate and diff them, and replay deals\' logs on them.')
     .version(packageVersion(), '-v, --version')
     .exitOverride()
     // commander's error lines quote the arguments: escaped like every other text from input.
@@ -95,6 +96,18 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     .action(async (before: string, after: string, options: DiffCommandOptions) => {
       const { diffCommand } = await import('./diff.js');
       exitCode = diffCommand(before, after, options, io);
+    });
+
+  program
+    .command('replay')
+    .description('Replay a log of deals (JSON Lines) on a topic, or on its versions, and report every deal whose log does not replay: exit 0 all replay, 1 one does not.')
+    .argument('<log>', 'log file, one entry per line (the entries openDeal, applyEvent and migrateDeal return), or - for standard input')
+    .argument('<topics...>', 'the topic JSON file, or one file per version of the topic')
+    .option('--json', 'print the result as JSON')
+    .addOption(new Option('--locale <locale>', 'language of the messages').choices(['en', 'ru']).default('en'))
+    .action(async (log: string, topics: string[], options: ReplayCommandOptions) => {
+      const { replayCommand } = await import('./replay.js');
+      exitCode = await replayCommand(log, topics, options, io);
     });
 
   program
