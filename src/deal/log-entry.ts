@@ -16,6 +16,7 @@ import * as z from 'zod';
 import { idSchema } from '../definition/schema.js';
 import { labelSchema, textSchema } from '../definition/text.js';
 import { MAX_TIME } from '../time/date.js';
+import { hasOwnProto } from '../util/plain-object.js';
 import { dealError, parseInput, readableError, type DealError } from './errors.js';
 import { DEAL_EVENT_TYPES, dealEventSchema } from './events.js';
 import { openDealInputSchema } from './open-input.js';
@@ -50,10 +51,7 @@ const migratedEntrySchema = z.strictObject({
   deadlines: z.enum(['keep', 'recompute']),
   reason: textSchema(10_000).optional(),
   /** Values of fields the new version removed, at most one per field a topic may have. */
-  retiredFields: z
-    .record(idSchema, fieldValue)
-    .refine((values) => Object.keys(values).length <= MAX_RETIRED, { message: `at most ${MAX_RETIRED} retired fields per migration` })
-    .optional(),
+  retiredFields: z.record(idSchema, fieldValue).optional(),
 });
 
 const [firstEventType, ...otherEventTypes] = DEAL_EVENT_TYPES as [DealEventType, ...DealEventType[]];
@@ -116,6 +114,8 @@ export type ParseLogEntryResult = { readonly ok: true; readonly entry: DealLogEn
  */
 export function parseLogEntry(input: unknown): ParseLogEntryResult {
   try {
+    const proto = protoKey(input);
+    if (proto !== undefined) return { ok: false, error: malformed(proto, 'an own "__proto__" key is not a field id', 'собственный ключ «__proto__» не может быть идентификатором поля') };
     const parsed = parseInput(dealLogEntrySchema, input, 'invalid_log_entry');
     if (!parsed.ok) return parsed;
     const entry = parsed.data;
@@ -124,6 +124,16 @@ export function parseLogEntry(input: unknown): ParseLogEntryResult {
   } catch (error) {
     return { ok: false, error: dealError('unreadable_input', { detail: readableError(error) }) };
   }
+}
+
+/** The path of an own `__proto__` key in an entry's field records, which zod would drop unseen. */
+function protoKey(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const entry = input as { retiredFields?: unknown; input?: { fields?: unknown } | null; event?: { fields?: unknown } | null };
+  if (hasOwnProto(entry.retiredFields)) return 'retiredFields.__proto__';
+  if (typeof entry.input === 'object' && entry.input !== null && hasOwnProto(entry.input.fields)) return 'input.fields.__proto__';
+  if (typeof entry.event === 'object' && entry.event !== null && hasOwnProto(entry.event.fields)) return 'event.fields.__proto__';
+  return undefined;
 }
 
 const malformed = (path: string, detail: string, detailRu: string): DealError => dealError('invalid_log_entry', { path, detail, detailRu }, path);
@@ -138,6 +148,7 @@ function contradiction(entry: DealLogEntry): DealError | undefined {
       return undefined;
     }
     case 'migrated':
+      if (Object.keys(entry.retiredFields ?? {}).length > MAX_RETIRED) return malformed('retiredFields', `at most ${MAX_RETIRED} retired fields per migration`, `не более ${MAX_RETIRED} удалённых полей на одну миграцию`);
       if (entry.revision < 2) return malformed('revision', 'a migration follows the opening', 'миграция идёт после открытия');
       return entry.fromVersion === entry.version ? malformed('fromVersion', 'a migration moves the deal to another version', 'миграция переводит сделку на другую версию') : undefined;
     default: {

@@ -8,6 +8,7 @@ import { dealDeadline, idleDeadline, stageDeadline } from './deadlines.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { dealError, formatDealError, readableError, type DealError } from './errors.js';
 import { mergeFields } from './fields.js';
+import { hasOwnProto } from '../util/plain-object.js';
 import { MAX_TIME } from '../time/date.js';
 
 /*
@@ -155,15 +156,13 @@ function russianProblem(input: unknown): string | undefined {
   }
 }
 
-const hasProto = (value: unknown): boolean => typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
-
 /**
  * The path of an own `__proto__` key in the deal's field records, which zod
  * would leave out of a record without a word (objects report it as unknown).
  */
 function protoKey(input: unknown): string | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
-  return hasProto((input as { fields?: unknown }).fields) ? 'fields.__proto__' : undefined;
+  return hasOwnProto((input as { fields?: unknown }).fields) ? 'fields.__proto__' : undefined;
 }
 /** `invalid_deal` at a path, with what is wrong in English and in Russian. */
 const malformed = (path: string, detail: string, detailRu: string): DealError => dealError('invalid_deal', { path: path || '(root)', detail, detailRu }, path);

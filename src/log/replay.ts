@@ -6,7 +6,8 @@
  * with the input it kept, each event entry through `applyEvent` with the
  * event as it was applied, each `migrated` entry as the same move to the
  * new version. What that produces must be what the entry says it changed
- * (deal, revision, version, time, author, from and to which stage, status);
+ * (deal, revision, time, author, from and to which stage, status, and on
+ * the versions of a topic also the version and a migration's retired values);
  * the first entry where it is not, or that the topic now refuses, stops the
  * replay with its index and why. Given one compiled topic, every entry is
  * replayed on it, whatever version the log names: the check of a new version
@@ -102,7 +103,7 @@ export function replayEntry(topics: ReplayTopics, deal: Deal | undefined, input:
     if (order !== undefined) return { ok: false, error: order };
     const replayed = carryOut(topic, deal, entry);
     if (!replayed.ok) return replayed;
-    const mismatch = difference(replayed.entry, entry);
+    const mismatch = difference(replayed.entry, entry, Array.isArray(topics));
     return mismatch === undefined ? { ok: true, deal: replayed.deal } : { ok: false, error: mismatch };
   } catch (error) {
     return fail('unreadable_input', { detail: readableError(error) });
@@ -145,10 +146,26 @@ function carryOut(topic: CompiledSalesTopic, deal: Deal | undefined, entry: Deal
 
 const COMPARED = ['dealId', 'revision', 'at', 'by', 'from', 'to', 'status'] as const;
 
-/** The first part of what an entry changed that replaying it does not give. */
-function difference(replayed: DealLogEntry, logged: DealLogEntry): DealError | undefined {
-  for (const key of COMPARED) {
-    if (replayed[key] !== logged[key]) return dealError('replay_mismatch', { field: key, replayed: String(replayed[key]), logged: String(logged[key]) }, key);
+/**
+ * The first part of what an entry changed that replaying it does not give.
+ * On the versions of a topic the versions and a migration's retired values
+ * must match too; on one topic every entry lands on that topic's version,
+ * so they cannot.
+ */
+function difference(replayed: DealLogEntry, logged: DealLogEntry, onVersions: boolean): DealError | undefined {
+  const parts: [string, unknown, unknown][] = COMPARED.map((key) => [key, replayed[key], logged[key]]);
+  if (onVersions) {
+    parts.push(['version', replayed.version, logged.version]);
+    if (replayed.type === 'migrated' && logged.type === 'migrated') {
+      parts.push(['fromVersion', replayed.fromVersion, logged.fromVersion], ['retiredFields', canonical(replayed.retiredFields), canonical(logged.retiredFields)]);
+    }
+  }
+  for (const [key, again, was] of parts) {
+    if (again !== was) return dealError('replay_mismatch', { field: key, replayed: String(again), logged: String(was) }, key);
   }
   return undefined;
 }
+
+/** Retired values as one comparable string, keys in order. */
+const canonical = (values: Readonly<Record<string, unknown>> | undefined): string =>
+  JSON.stringify(Object.entries(values ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -6,11 +6,12 @@
 import * as z from 'zod';
 import type { CompiledSalesTopic, CompiledStage } from '../compile/compiled-topic.js';
 import type { Deal, FieldValue } from '../deal/deal.js';
-import type { DealLogEntry, MigrationLogEntry } from '../deal/log-entry.js';
+import { parseLogEntry, type DealLogEntry, type MigrationLogEntry } from '../deal/log-entry.js';
 import { dealDeadline, idleDeadline, stageDeadline } from '../deal/deadlines.js';
 import { parseDeal } from '../deal/parse-deal.js';
 import { readableError } from '../deal/errors.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
+import { hasOwnProto } from '../util/plain-object.js';
 import { fromZodIssues, zodParseOptions } from '../definition/zod-issues.js';
 import type { DealMigration, MigrationPlan } from './plan.js';
 import { MAX_TIME } from '../time/date.js';
@@ -189,10 +190,14 @@ function migrate(plan: MigrationPlan, deal: Deal, options: MigrateOptions | null
   const last = deal.lastEventAt;
   const at = checked.at ?? last;
   if (at < last) return refuse('event_out_of_order', `The migration time ${at} is before the deal's last change (${last}).`, 'at');
+  if (hasOwnProto(deal.fields)) return refuse('invalid_deal', `Deal ${deal.id} has an own "__proto__" key in its fields, which is not a field id.`, 'fields.__proto__');
   const { deal: moved, entry } = moveToVersion(topic, deal, topic.stages.get(step.to) as CompiledStage, { deadlines: policy, at, by: checked.by ?? 'system', reason: checked.reason });
   // The moved deal must be one the new version accepts as stored: a deal that was already broken is refused here, not written.
   const parsed = parseDeal(topic, moved, { deadlines: policy === 'keep' ? 'ignore' : 'check' });
   if (!parsed.ok) return refuse('invalid_deal', `Deal ${deal.id} would not be a valid deal of version ${topic.version}: ${parsed.error.message}`, parsed.error.path);
+  // The values of removed fields leave the deal for the log: they must be values a log entry may keep.
+  const logged = parseLogEntry(entry);
+  if (!logged.ok) return refuse('invalid_deal', `Deal ${deal.id} has a value the log cannot keep: ${logged.error.message}`, logged.error.path?.replace(/^retiredFields/, 'fields'));
   return { ok: true, deal: moved, entry };
 }
 

@@ -1,14 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, standardTopic, type Deal } from '../../src/index.js';
-import { approvedDeadline, migrateDeal, retiredFields, type MigrateResult } from '../../src/migrate/migrate.js';
+import { applyEvent, openDeal, replayDeal, standardTopic, type CompiledSalesTopic, type Deal, type DealEvent, type DealLogEntry } from '../../src/index.js';
+import { migrateDeal, retiredFields, type MigrateResult } from '../../src/migrate/migrate.js';
 import { planMigration, type MigrationPlan } from '../../src/migrate/plan.js';
 import { deepFreeze } from '../../src/util/deep-freeze.js';
 import { accepted, DAY, director, HOUR, manager, MONDAY, open, standard } from '../support.js';
-import { compile, dealAt, next, outcome, pipeline } from './helpers.js';
+import { compile, dealAt, FORWARD, next, outcome, pipeline } from './helpers.js';
+
+function migratedResult(result: MigrateResult): Extract<MigrateResult, { ok: true }> {
+  if (!result.ok) expect.fail(`expected the deal to migrate, got ${result.error.code}: ${result.error.message}`);
+  return result;
+}
 
 function migrated(result: MigrateResult): Deal {
-  if (!result.ok) expect.fail(`expected the deal to migrate, got ${result.error.code}: ${result.error.message}`);
-  return result.deal;
+  return migratedResult(result).deal;
+}
+
+/** A deal with the log its caller keeps beside it. */
+interface Logged {
+  readonly deal: Deal;
+  readonly log: readonly DealLogEntry[];
+}
+
+/** What `dealAt` builds, with its log: opened at MONDAY and moved `steps` stages forward, one hour apart. */
+function loggedAt(topic: CompiledSalesTopic, steps: number, id: string): Logged {
+  const opened = accepted(openDeal(topic, { id, clientId: `client-${id}`, ownerId: manager.id, at: MONDAY }));
+  let logged: Logged = { deal: opened.deal, log: [opened.entry] };
+  for (const [index, outcomeId] of FORWARD.slice(0, steps).entries()) logged = applied(topic, logged, outcome(outcomeId, MONDAY + (index + 1) * HOUR));
+  return logged;
+}
+
+/** The logged deal after one more accepted event, its entry appended to the log. */
+function applied(topic: CompiledSalesTopic, { deal, log }: Logged, event: DealEvent): Logged {
+  const result = accepted(applyEvent(topic, deal, event));
+  return { deal: result.deal, log: [...log, result.entry] };
+}
+
+/** The log, stored as JSON and read back, replays on the topic's versions to the deal. */
+function expectReplays(versions: readonly CompiledSalesTopic[], log: readonly DealLogEntry[], deal: Deal): void {
+  const replayed = replayDeal(versions, JSON.parse(JSON.stringify(log)) as unknown[]);
+  if (!replayed.ok) expect.fail(`expected the log to replay, entry ${replayed.index} failed: ${replayed.error.code}: ${replayed.error.message}`);
+  expect(replayed.deal).toEqual(deal);
 }
 
 function refusal(result: MigrateResult) {
@@ -16,11 +47,16 @@ function refusal(result: MigrateResult) {
   return result.error;
 }
 
+/** Migrates every deal the plan moves, with the migration entries; fails on any refusal. */
+function migrateEach(plan: MigrationPlan, deals: readonly Deal[], options = {}): Record<string, Extract<MigrateResult, { ok: true }>> {
+  const moved: Record<string, Extract<MigrateResult, { ok: true }>> = {};
+  for (const deal of deals) if (plan.deals.find((step) => step.dealId === deal.id)?.action === 'migrate') moved[deal.id] = migratedResult(migrateDeal(plan, deal, options));
+  return moved;
+}
+
 /** Migrates every deal the plan moves; fails on any refusal. */
 function migrateAll(plan: MigrationPlan, deals: readonly Deal[], options = {}): Record<string, Deal> {
-  const moved: Record<string, Deal> = {};
-  for (const deal of deals) if (plan.deals.find((step) => step.dealId === deal.id)?.action === 'migrate') moved[deal.id] = migrated(migrateDeal(plan, deal, options));
-  return moved;
+  return Object.fromEntries(Object.entries(migrateEach(plan, deals, options)).map(([id, result]) => [id, result.deal]));
 }
 
 const v1 = standard();
@@ -54,7 +90,10 @@ describe('migrating open deals to a new version', () => {
       expect(plan.ok).toBe(true);
       expect(plan.deals.find((step) => step.dealId === 'd-payment')).toMatchObject({ action: 'migrate', from: 'payment', to: 'shipment', mapped: true });
       const deal = byStage.payment as Deal;
-      const moved = migrated(migrateDeal(plan, deal, { at: MONDAY + DAY, by: director.id, reason: 'Оплата и отгрузка объединены' }));
+      // The same deal, with the log its caller keeps.
+      const { deal: logged, log } = loggedAt(v1, 3, 'd-payment');
+      expect(logged).toEqual(deal);
+      const { deal: moved, entry } = migratedResult(migrateDeal(plan, deal, { at: MONDAY + DAY, by: director.id, reason: 'Оплата и отгрузка объединены' }));
       expect(moved).toMatchObject({
         topicVersion: 2,
         stageId: 'shipment',
@@ -64,9 +103,13 @@ describe('migrating open deals to a new version', () => {
         revision: deal.revision + 1,
         fields: deal.fields,
         activities: deal.activities,
+        lastEventAt: MONDAY + DAY,
       });
-      expect(moved.history.slice(0, -1)).toEqual(deal.history);
-      expect(moved.history.at(-1)).toEqual({
+      // The entry the caller appends to the log: one more entry, the migration.
+      expect(entry).toEqual({
+        dealId: 'd-payment',
+        revision: deal.revision + 1,
+        version: 2,
         type: 'migrated',
         at: MONDAY + DAY,
         by: director.id,
@@ -74,11 +117,13 @@ describe('migrating open deals to a new version', () => {
         to: 'shipment',
         status: 'open',
         fromVersion: 1,
-        toVersion: 2,
+        deadlines: 'recompute',
         reason: 'Оплата и отгрузка объединены',
       });
-      // The migrated deal keeps working on the new version.
       const compiled = compile(v2);
+      // The log with the migration entry appended rebuilds the migrated deal, each entry on its version.
+      expectReplays([v1, compiled], [...log, entry], moved);
+      // The migrated deal keeps working on the new version.
       expect(accepted(applyEvent(compiled, moved, outcome('shipped', MONDAY + 2 * DAY))).deal.status).toBe('closed');
       expect(applyEvent(v1, moved, outcome('paid', MONDAY + 2 * DAY))).toMatchObject({ ok: false, error: { code: 'topic_mismatch' } });
     });
@@ -96,9 +141,10 @@ describe('migrating open deals to a new version', () => {
       const plan = planMigration(standardTopic, v2, deals, { payment: 'shipment' });
       const frozen = deepFreeze(structuredClone(byStage.offer as Deal));
       const before = structuredClone(frozen);
-      const moved = migrated(migrateDeal(plan, frozen));
+      const { deal: moved, entry } = migratedResult(migrateDeal(plan, frozen));
       expect(frozen).toEqual(before);
-      expect(moved.history.at(-1)?.at).toBe(frozen.history.at(-1)?.at); // by default: the deal's last change
+      expect(entry.at).toBe(frozen.lastEventAt); // by default: the deal's last change
+      expect(moved.lastEventAt).toBe(frozen.lastEventAt);
       expect(refusal(migrateDeal(plan, frozen, { at: MONDAY }))).toMatchObject({ code: 'event_out_of_order', path: 'at' });
       expect(refusal(migrateDeal(plan, frozen, { deadlines: 'sometimes' as never }))).toMatchObject({ code: 'invalid_options', path: 'deadlines' });
       expect(refusal(migrateDeal(plan, null as never))).toMatchObject({ code: 'invalid_deal' });
@@ -121,11 +167,16 @@ describe('migrating open deals to a new version', () => {
     ]);
     const plan = planMigration(v1, compile(v2), deals);
     expect(plan.ok).toBe(true);
+    const results = migrateEach(plan, deals);
     const moved = migrateAll(plan, deals);
     expect(Object.keys(moved)).toEqual(['d-new', 'd-acquaintance', 'd-offer', 'd-payment', 'd-shipment']);
-    for (const deal of deals.filter((candidate) => candidate.status !== 'closed')) {
+    for (const [index, deal] of deals.filter((candidate) => candidate.status !== 'closed').entries()) {
       const after = moved[deal.id] as Deal;
-      expect(after).toEqual({ ...deal, topicVersion: 2, revision: deal.revision + 1, history: [...deal.history, expect.objectContaining({ type: 'migrated', from: deal.stageId, to: deal.stageId })] });
+      const entry = results[deal.id]?.entry;
+      expect(after).toEqual({ ...deal, topicVersion: 2, revision: deal.revision + 1 });
+      expect(entry).toEqual(expect.objectContaining({ type: 'migrated', dealId: deal.id, revision: deal.revision + 1, from: deal.stageId, to: deal.stageId, fromVersion: 1, version: 2 }));
+      const { log } = loggedAt(v1, index, deal.id);
+      expectReplays([v1, plan.topic as CompiledSalesTopic], [...log, entry as DealLogEntry], after);
     }
     // The deal in the offer now moves on to the contract.
     const compiled = compile(v2);
@@ -177,15 +228,18 @@ describe('migrating open deals to a new version', () => {
   });
 
   it('S29: a value that no longer fits its field is a conflict; values of removed fields are kept', () => {
-    const withCarrier = accepted(applyEvent(v1, byStage.offer as Deal, { type: 'setFields', fields: { carrier: 'Деловые линии', 'delivery-date': '2026-02-01' }, at: MONDAY + DAY, actor: manager })).deal;
+    const { deal: withCarrier, log } = applied(v1, loggedAt(v1, 2, 'd-offer'), { type: 'setFields', fields: { carrier: 'Деловые линии', 'delivery-date': '2026-02-01' }, at: MONDAY + DAY, actor: manager });
     const shorter = next(standardTopic, { op: 'updateField', fieldId: 'carrier', changes: { maxLength: 5 } });
     expect(planMigration(v1, shorter, [withCarrier]).conflicts).toEqual([expect.objectContaining({ code: 'invalid_field_value', path: 'fields.carrier', fields: ['carrier'] })]);
     const removed = next(standardTopic, { op: 'removeField', fieldId: 'delivery-date' });
-    const moved = migrated(migrateDeal(planMigration(v1, removed, [withCarrier]), withCarrier));
+    const plan = planMigration(v1, removed, [withCarrier]);
+    const { deal: moved, entry } = migratedResult(migrateDeal(plan, withCarrier));
     // The removed field's value leaves `fields` (field rules would refuse it) and is kept by the migration entry.
     expect(moved.fields).toEqual({ carrier: 'Деловые линии' });
-    expect(moved.history.at(-1)?.retiredFields).toEqual({ 'delivery-date': '2026-02-01' });
-    expect(retiredFields(moved)).toEqual({ 'delivery-date': '2026-02-01' });
+    expect(entry.retiredFields).toEqual({ 'delivery-date': '2026-02-01' });
+    expect(retiredFields(log)).toEqual({});
+    expect(retiredFields([...log, entry])).toEqual({ 'delivery-date': '2026-02-01' });
+    expectReplays([v1, plan.topic as CompiledSalesTopic], [...log, entry], moved);
   });
 
   describe('S25: deadline changes', () => {
@@ -210,7 +264,7 @@ describe('migrating open deals to a new version', () => {
     });
 
     it('an approved change survives recompute; a rejected or pending one does not count', () => {
-      expect([approvedDeadline(approved), approvedDeadline(rejected), approvedDeadline(requested), approvedDeadline(byStage.offer as Deal)]).toEqual([MONDAY + 40 * DAY, null, null, null]);
+      expect([approved.agreedDueAt, rejected.agreedDueAt, requested.agreedDueAt, (byStage.offer as Deal).agreedDueAt]).toEqual([MONDAY + 40 * DAY, null, null, null]);
       const shorter = next(standardTopic, { op: 'updateTopic', changes: { maxDuration: 'P20D' } });
       const ids = (deal: Deal, id: string) => ({ ...deal, id });
       const plan = planMigration(v1, shorter, [ids(approved, 'a'), ids(rejected, 'r'), ids(requested, 'p')]);
@@ -222,14 +276,19 @@ describe('migrating open deals to a new version', () => {
     it('a change accepted at once on a topic without approval survives recompute too, over several migrations', () => {
       const noApproval = next(standardTopic, { op: 'setDeadlineChange', deadlineChange: { approval: 'none' } });
       const compiled = compile(noApproval);
-      const deal = accepted(applyEvent(compiled, dealAt(compiled, 2, 'd-free'), { type: 'requestDeadlineChange', dueAt: MONDAY + 50 * DAY, at: MONDAY + DAY, actor: manager })).deal;
+      const { deal, log } = applied(compiled, loggedAt(compiled, 2, 'd-free'), { type: 'requestDeadlineChange', dueAt: MONDAY + 50 * DAY, at: MONDAY + DAY, actor: manager });
       expect(deal.dueAt).toBe(MONDAY + 50 * DAY);
+      expect(deal.agreedDueAt).toBe(MONDAY + 50 * DAY);
       const v3 = next(noApproval, { op: 'updateTopic', changes: { maxDuration: 'P20D' } });
-      const once = migrated(migrateDeal(planMigration(compiled, v3, [deal]), deal));
+      const toV3 = planMigration(compiled, v3, [deal]);
+      const once = migratedResult(migrateDeal(toV3, deal));
       const v4 = next(v3, { op: 'updateStage', stageId: 'offer', changes: { maxDuration: 'P2D' } });
-      const twice = migrated(migrateDeal(planMigration(v3, v4, [once]), once));
-      expect([once.dueAt, twice.dueAt, twice.topicVersion]).toEqual([MONDAY + 50 * DAY, MONDAY + 50 * DAY, 4]);
-      expect(twice.history.filter((entry) => entry.type === 'migrated')).toHaveLength(2);
+      const toV4 = planMigration(v3, v4, [once.deal]);
+      const twice = migratedResult(migrateDeal(toV4, once.deal));
+      expect([once.deal.dueAt, twice.deal.dueAt, twice.deal.topicVersion, twice.deal.agreedDueAt]).toEqual([MONDAY + 50 * DAY, MONDAY + 50 * DAY, 4, MONDAY + 50 * DAY]);
+      const full = [...log, once.entry, twice.entry];
+      expect(full.filter((entry) => entry.type === 'migrated').map((entry) => entry.version)).toEqual([3, 4]);
+      expectReplays([compiled, toV3.topic as CompiledSalesTopic, toV4.topic as CompiledSalesTopic], full, twice.deal);
     });
   });
 

@@ -4,10 +4,12 @@ import {
   applyEvent,
   availableOutcomes,
   openDeal,
+  replayDeal,
   standardTopic,
   type CompiledSalesTopic,
   type Deal,
   type DealEvent,
+  type DealLogEntry,
   type FieldDefinition,
   type FieldValue,
   type SalesTopic,
@@ -23,8 +25,9 @@ import { compile } from './helpers.js';
  * Random versions of the standard topic (random valid edits), random deals
  * walked through them with applyEvent, one more random edit, and a migration:
  * every deal of a conflict-free plan lands in a stage of the new version,
- * keeps its history as a prefix with one migration entry after it, and keeps
- * working on the new version.
+ * adds one migration entry to the log its caller keeps (the log then replays,
+ * on the two versions, to the migrated deal), and keeps working on the new
+ * version.
  */
 
 /** A random edit, as numbers the interpreter turns into an edit of the topic at hand. */
@@ -128,8 +131,8 @@ function valueFor(field: FieldDefinition): FieldValue {
   }
 }
 
-/** A deal opened on the topic and walked by random steps; each step that the deal accepts is kept. */
-function walk(topic: CompiledSalesTopic, id: string, steps: readonly number[]): Deal {
+/** A deal opened on the topic and walked by random steps; each step that the deal accepts is kept, and its entry logged. */
+function walk(topic: CompiledSalesTopic, id: string, steps: readonly number[]): { deal: Deal; log: DealLogEntry[] } {
   const fields = Object.fromEntries([...topic.fields.values()].map((field) => [field.id, valueFor(field)]));
   // Some deals start with every field filled, others with none (when the first stage lets them).
   const start = steps.length % 2 === 0 ? fields : {};
@@ -137,6 +140,7 @@ function walk(topic: CompiledSalesTopic, id: string, steps: readonly number[]): 
   if (!opened.ok && opened.error.code === 'required_fields_missing') return walk(topic, id, [...steps, 0]);
   if (!opened.ok) throw new Error(opened.error.message);
   let deal = opened.deal;
+  const log: DealLogEntry[] = [opened.entry];
   let at = MONDAY;
   for (const step of steps) {
     at += HOUR;
@@ -167,14 +171,24 @@ function walk(topic: CompiledSalesTopic, id: string, steps: readonly number[]): 
     }
     for (const event of events) {
       const result = applyEvent(topic, deal, event);
-      if (result.ok) deal = result.deal;
+      if (result.ok) {
+        deal = result.deal;
+        log.push(result.entry);
+      }
     }
   }
-  return deal;
+  return { deal, log };
+}
+
+/** The log, stored as JSON and read back, replays on the versions to exactly the deal. */
+function expectReplays(versions: readonly CompiledSalesTopic[], log: readonly DealLogEntry[], deal: Deal, label: string): void {
+  const replayed = replayDeal(versions, JSON.parse(JSON.stringify(log)) as unknown[]);
+  if (!replayed.ok) return expect.fail(`${label}: entry ${replayed.index} of the log does not replay: ${replayed.error.code}: ${replayed.error.message}`);
+  expect(replayed.deal).toEqual(deal);
 }
 
 describe('migration properties', () => {
-  it('S7, S9, S25, S29: every deal of a conflict-free plan lands in a stage of the new version, keeps its history and keeps working', () => {
+  it('S7, S9, S25, S29: every deal of a conflict-free plan lands in a stage of the new version, adds one replayable migration entry to its log and keeps working', () => {
     let applied = 0;
     fc.assert(
       fc.property(
@@ -200,7 +214,9 @@ describe('migration properties', () => {
           const before = evolve(start, history);
           const old = compile(before);
           // Plus one deal walked by first choices, which goes forward to a finish when the stages allow it.
-          const deals = [...walks, [0, 0, 0, 0, 0, 0, 0, 0]].map((steps, index) => walk(old, `deal-${index}`, steps));
+          const walked = [...walks, [0, 0, 0, 0, 0, 0, 0, 0]].map((steps, index) => walk(old, `deal-${index}`, steps));
+          const deals = walked.map(({ deal }) => deal);
+          const logs = new Map(walked.map(({ deal, log }) => [deal.id, log]));
           const edited = editTopic(before, director, interpret(before, last));
           if (!edited.ok) return;
           const after = edited.topic;
@@ -229,25 +245,41 @@ describe('migration properties', () => {
             }
             if (!result.ok || compiled === null) return expect.fail(`expected ${deal.id} to migrate: ${JSON.stringify(result)}`);
             applied += 1;
-            const moved = result.deal;
+            const { deal: moved, entry } = result;
+            const log = logs.get(deal.id) as DealLogEntry[];
+            const movedLog = [...log, entry];
             // Whatever migrateDeal returns is a valid stored deal of the new version.
             const keep = typeof options === 'object' && options !== null && 'deadlines' in options;
             const parsed = parseDeal(compiled, moved, { deadlines: keep ? 'ignore' : 'check' });
             if (!parsed.ok) return expect.fail(`${deal.id}: ${parsed.error.code} at ${parsed.error.path}: ${parsed.error.message}`);
             expect(Object.keys(moved.fields).every((id) => compiled.fields.has(id))).toBe(true);
-            expect({ ...moved.fields, ...retiredFields(moved) }).toEqual({ ...retiredFields(deal), ...deal.fields });
+            expect({ ...moved.fields, ...retiredFields(movedLog) }).toEqual({ ...retiredFields(log), ...deal.fields });
             expect(compiled.stages.has(moved.stageId)).toBe(true);
             expect(moved.stageId).toBe(mapping[deal.stageId] ?? deal.stageId);
             expect(moved.topicVersion).toBe(after.version);
             expect(moved.revision).toBe(deal.revision + 1);
-            expect(moved.history.slice(0, deal.history.length)).toEqual(deal.history);
-            expect(moved.history).toHaveLength(deal.history.length + 1);
-            expect(moved.history.at(-1)).toMatchObject({ type: 'migrated', from: deal.stageId, to: moved.stageId, fromVersion: before.version, toVersion: after.version });
-            const at = (moved.history.at(-1)?.at ?? MONDAY) + HOUR;
+            // The log grows by one entry, the migration, and with it rebuilds the migrated deal on the two versions.
+            expect(entry).toMatchObject({
+              type: 'migrated',
+              dealId: deal.id,
+              revision: moved.revision,
+              from: deal.stageId,
+              to: moved.stageId,
+              status: moved.status,
+              fromVersion: before.version,
+              version: after.version,
+              at: moved.lastEventAt,
+            });
+            expect(entry.at).toBeGreaterThanOrEqual(deal.lastEventAt);
+            expect(log).toHaveLength(deal.revision);
+            expectReplays([old, compiled], movedLog, moved, deal.id);
+            const at = entry.at + HOUR;
             const nextEvent = applyEvent(compiled, moved, { type: 'setFields', fields: {}, at, actor: manager });
             if (!nextEvent.ok) return expect.fail(`${deal.id}: ${nextEvent.error.message}`);
             expect(parseDeal(compiled, nextEvent.deal, { deadlines: keep ? 'ignore' : 'check' }).ok).toBe(true);
-            expect(retiredFields(nextEvent.deal)).toEqual(retiredFields(moved));
+            const nextLog = [...movedLog, nextEvent.entry];
+            expect(retiredFields(nextLog)).toEqual(retiredFields(movedLog));
+            expectReplays([old, compiled], nextLog, nextEvent.deal, `${deal.id} after the migration`);
             if (moved.status === 'open') {
               expect(applyEvent(compiled, moved, { type: 'planActivity', activityId: 'after-migration', kind: 'call', plannedFor: at + DAY, at, actor: manager }).ok).toBe(true);
               expect(() => availableOutcomes(compiled, moved, at, manager)).not.toThrow();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, editTopic, migrateDeal, planMigration, standardTopic, type Deal, type DealEvent, type SalesTopic, type TopicEdit } from '../../src/index.js';
+import { applyEvent, editTopic, migrateDeal, parseLogEntry, planMigration, standardTopic, type Deal, type DealEvent, type SalesTopic, type TopicEdit } from '../../src/index.js';
 import { parseDeal } from '../../src/deal/parse-deal.js';
 import { compileSales, director } from '../support.js';
 import { stepsArbitrary, openedAtArbitrary } from './events.js';
@@ -57,8 +57,12 @@ describe('parseDeal accepts migrated deals', () => {
       const kept = migrateDeal(plan, deal, { deadlines: 'keep' });
       if (!kept.ok) expect.fail(kept.error.message);
       expect(parseDeal(v2, kept.deal, { deadlines: 'ignore' })).toMatchObject({ ok: true });
+      // The entry to append to the deal's log: the migration, read back as it was written.
+      expect(recomputed.entry).toMatchObject({ type: 'migrated', dealId: deal.id, revision: deal.revision + 1, fromVersion: v1.version, version: v2.version, from: deal.stageId, to: recomputed.deal.stageId, at: deal.lastEventAt, deadlines: 'recompute' });
+      expect(parseLogEntry(JSON.parse(JSON.stringify(recomputed.entry)))).toEqual({ ok: true, entry: recomputed.entry });
+      expect(kept.entry).toMatchObject({ type: 'migrated', deadlines: 'keep' });
       // The migrated deal keeps working on the new version.
-      const at = (recomputed.deal.history.at(-1)?.at ?? 0) + 1;
+      const at = recomputed.deal.lastEventAt + 1;
       const event: DealEvent = { type: 'moveToStage', stageId: v2.firstStage.id, at, actor: director };
       const result = applyEvent(v2, recomputed.deal, event);
       if (!result.ok) expect.fail(result.error.message);
