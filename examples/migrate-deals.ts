@@ -6,10 +6,14 @@
  * lists the changes; the migration plan refuses until a mapping says where
  * the deal in the removed stage goes; then every open deal migrates with its
  * deadlines recomputed (or kept), the closed deal stays on version 1, and
- * the migrated deals carry on under version 2.
+ * the migrated deals carry on under version 2. Each deal's log is kept
+ * beside it from the entries the API returns; the migration appends its own
+ * entry, and the log alone rebuilds the migrated deal (`replayDeal`).
  *
  * Run it with `npm run example migrate-deals`.
  */
+import { isDeepStrictEqual } from 'node:util';
+
 import {
   applyEvent,
   compileTopic,
@@ -19,11 +23,13 @@ import {
   openDeal,
   overdue,
   planMigration,
+  replayDeal,
   standardTopic,
   type CrmUser,
   type CompiledSalesTopic,
   type Deal,
   type DealEvent,
+  type DealLogEntry,
   type MigrationPlan,
 } from 'crm-topics';
 
@@ -54,7 +60,8 @@ console.log(`The director edits: version ${standardTopic.version} → ${v2defini
 console.log('\nChanges:');
 for (const change of diffTopics(standardTopic, v2definition)) console.log(`  ${change.type.padEnd(20)} ${change.path}: ${change.message}`);
 
-// 3. Deals on version 1: one open deal in every stage, one lost.
+// 3. Deals on version 1: one open deal in every stage, one lost. Their logs are kept beside them, by deal id.
+const logs = new Map<string, DealLogEntry[]>();
 const deals: Deal[] = [
   walk('d-new', []),
   walk('d-acquaintance', ['qualified']),
@@ -85,6 +92,7 @@ for (const deal of deals) {
     continue;
   }
   migrated.set(deal.id, result.deal);
+  logs.get(deal.id)?.push(result.entry);
   const moved = result.deal;
   const mapped = step?.mapped === true ? ' (mapped)' : '';
   const late = (topic: CompiledSalesTopic, which: Deal) => overdue(topic, which, MIGRATION).limits.map((limit) => limit.kind).join('+') || 'none';
@@ -98,8 +106,11 @@ for (const deal of deals) {
 const offerDeal = deals.find((deal) => deal.id === 'd-offer') as Deal;
 const kept = migrateDeal(plan, offerDeal, { at: MIGRATION, deadlines: 'keep' });
 console.log(`\nd-offer stage deadline: recompute ${iso(migrated.get('d-offer')?.stageDueAt ?? null)}, keep ${kept.ok ? iso(kept.deal.stageDueAt) : kept.error.code}`);
-const last = migrated.get('d-payment')?.history.at(-1);
-console.log(`History entry: ${JSON.stringify(last)}`);
+const paymentLog = logs.get('d-payment') ?? [];
+console.log(`Log entry: ${JSON.stringify(paymentLog.at(-1))}`);
+// The log alone rebuilds the migrated deal, each entry on the version it names.
+const rebuilt = replayDeal([v1, v2], paymentLog);
+console.log(`d-payment from its ${paymentLog.length} log entries: ${rebuilt.ok ? `same deal ${isDeepStrictEqual(rebuilt.deal, migrated.get('d-payment'))}` : `entry ${rebuilt.index}: ${rebuilt.error.code}`}`);
 
 // 7. Migrated deals run on version 2; version 1 no longer accepts them.
 const inShipment = migrated.get('d-payment') as Deal;
@@ -117,10 +128,13 @@ if (changed.ok) {
 function walk(id: string, outcomes: readonly string[], ...more: DealEvent[]): Deal {
   const opened = openDeal(v1, { id, clientId: `client-${id}`, ownerId: manager.id, at: MONDAY });
   if (!opened.ok) throw new Error(opened.error.message);
+  const log: DealLogEntry[] = [opened.entry];
+  logs.set(id, log);
   const events: DealEvent[] = outcomes.map((outcomeId, index) => ({ type: 'recordOutcome', outcomeId, at: MONDAY + (index + 1) * HOUR, actor: manager }));
   return [...events, ...more].reduce((deal, event) => {
     const result = applyEvent(v1, deal, event);
     if (!result.ok) throw new Error(`${id}: ${result.error.message}`);
+    log.push(result.entry);
     return result.deal;
   }, opened.deal);
 }

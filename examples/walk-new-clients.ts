@@ -6,7 +6,9 @@
  * that keeps the stage clock running (S9, S10), moves to the next stages,
  * a deadline change waiting for a director (S25), a stage that requires a
  * field, and the final contact whose effects the host carries out (S4, S5,
- * S35). Every step goes through `applyEvent`; nothing reads the clock.
+ * S35). Every step goes through `applyEvent`; nothing reads the clock. The
+ * deal's log is kept beside the deal, from the entries `openDeal` and
+ * `applyEvent` return, as a host appends them to its store.
  *
  * Run it with `npm run example walk-new-clients`.
  */
@@ -22,6 +24,7 @@ import {
   type CompiledSalesTopic,
   type Deal,
   type DealEvent,
+  type DealLogEntry,
   type Effect,
 } from 'crm-topics';
 
@@ -48,6 +51,8 @@ console.log(
 const opened = openDeal(topic, { id: 'deal-1', clientId: 'client-1', ownerId: manager.id, at: MONDAY, amount: 250_000 });
 if (!opened.ok) throw new Error(opened.error.message);
 let deal: Deal = opened.deal;
+/** The deal's log, beside it: one entry per accepted change, starting with the opening. */
+const log: DealLogEntry[] = [opened.entry];
 console.log(`\nOpened ${deal.id} in "${deal.stageId}": stage due ${iso(deal.stageDueAt)}, deal due ${iso(deal.dueAt)}, revision ${deal.revision}`);
 
 // What a deal screen shows as outcome buttons: each with whether it may be recorded now, and why not.
@@ -68,6 +73,7 @@ function step(label: string, event: DealEvent): readonly Effect[] {
     return [];
   }
   deal = result.deal;
+  log.push(result.entry);
   const effects = result.effects.map((effect) => effect.type).join(', ');
   console.log(`✓ ${label}: ${deal.status} in "${deal.stageId}", revision ${deal.revision}${effects === '' ? '' : `; effects: ${effects}`}`);
   return result.effects;
@@ -138,8 +144,10 @@ const finalEffects = step('goods shipped (the final contact, records call-5)', {
 console.log('\nThe host carries out the effects of the final contact:');
 for (const effect of finalEffects) console.log(`  ${describe(effect)}`);
 
-console.log(`\nFinished: ${deal.status}, ${deal.finish?.result} by ${deal.finish?.outcomeId}; ${deal.history.length} history entries, revision ${deal.revision}`);
-console.log(`History: ${deal.history.map((entry) => (entry.type === 'recordOutcome' ? entry.outcomeId : entry.type)).join(', ')}`);
+console.log(`\nFinished: ${deal.status}, ${deal.finish?.result} by ${deal.finish?.outcomeId}; ${log.length} log entries, revision ${deal.revision}`);
+console.log(`Log: ${log.map((entry) => ('event' in entry && entry.event.type === 'recordOutcome' ? entry.event.outcomeId : entry.type)).join(', ')}`);
+const lastEntry = log.at(-1);
+if (lastEntry !== undefined) console.log(`Last entry: revision ${lastEntry.revision}, ${lastEntry.type} by ${lastEntry.by} at ${iso(lastEntry.at)}, "${lastEntry.from}" → "${lastEntry.to}", ${lastEntry.status}`);
 
 function describe(effect: Effect): string {
   switch (effect.type) {

@@ -85,7 +85,7 @@ describe.concurrent('the examples', { timeout: TIMEOUT }, () => {
     expect(out).toContain('  S35 cancel the planned activities meeting-1, call-3, call-4');
     expect(out).toContain('  S35 cancel the unpaid invoices of client-1 for deal-1');
     expect(out).toContain('  S34 deal deal-1 closed: positive');
-    expect(out).toContain('Finished: closed, positive by shipped; 11 history entries, revision 11');
+    expect(out).toContain('Finished: closed, positive by shipped; 11 log entries, revision 11');
   });
 
   it('simulate-standard: the funnel of seed 1, two what-ifs and a SimulationError', async ({ expect }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, compileTopic, openDeal, standardTopic, type CompiledSalesTopic, type Deal } from '../../src/index.js';
+import { applyEvent, compileTopic, openDeal, replayDeal, standardTopic, type CompiledSalesTopic, type Deal, type DealEvent, type DealLogEntry } from '../../src/index.js';
 import { outcomeEvent } from '../../src/compile/outcome-event.js';
 import { formatFunnelReport, funnelReport } from '../../src/report/funnel.js';
 import { createRandom, seedHash } from '../../src/report/random.js';
@@ -8,30 +8,50 @@ import { accepted, DAY, manager, MONDAY, newClients, open, standard, standardWit
 
 const START = Date.parse('2026-01-05T09:00:00Z');
 
-/** The invariants every simulated deal keeps. */
-function expectValid(topic: CompiledSalesTopic, deals: readonly Deal[]): void {
-  for (const deal of deals) {
+type Log = readonly DealLogEntry[];
+
+/** The event an entry applied, if it is an event entry. */
+const eventOf = (entry: DealLogEntry): DealEvent | undefined => ('event' in entry ? entry.event : undefined);
+/** The outcome an entry recorded, if it recorded one. */
+function outcomeOf(entry: DealLogEntry): string | undefined {
+  const event = eventOf(entry);
+  return event?.type === 'recordOutcome' ? event.outcomeId : undefined;
+}
+/** The activity an outcome entry recorded, if any. */
+function recordedActivityOf(entry: DealLogEntry): string | undefined {
+  const event = eventOf(entry);
+  return event?.type === 'recordOutcome' ? event.activityId : undefined;
+}
+/** Each deal with its log, as funnelReport takes them. */
+const withLogs = (deals: readonly Deal[], logs: readonly Log[]) => deals.map((deal, i) => ({ deal, entries: logs[i] ?? [] }));
+
+/** The invariants every simulated deal and its log keep. */
+function expectValid(topic: CompiledSalesTopic, deals: readonly Deal[], logs: readonly Log[]): void {
+  expect(logs).toHaveLength(deals.length);
+  deals.forEach((deal, d) => {
+    const log = logs[d] ?? [];
     expect(topic.stages.has(deal.stageId), deal.id).toBe(true);
-    expect(deal.history.length, deal.id).toBe(deal.revision);
-    expect(deal.history[0]?.type).toBe('opened');
+    expect(log.length, deal.id).toBe(deal.revision);
+    expect(log[0]?.type).toBe('opened');
     expect(deal.topicId).toBe(topic.id);
-    for (let i = 1; i < deal.history.length; i++) {
-      const entry = deal.history[i];
-      const previous = deal.history[i - 1];
+    log.forEach((entry, i) => expect(entry, deal.id).toMatchObject({ dealId: deal.id, revision: i + 1, version: deal.topicVersion }));
+    for (let i = 1; i < log.length; i++) {
+      const entry = log[i];
+      const previous = log[i - 1];
       expect(entry && previous && entry.at >= previous.at, deal.id).toBe(true);
       expect(entry && previous && entry.from === previous.to, deal.id).toBe(true);
     }
-    expect(deal.history.at(-1)).toMatchObject({ to: deal.stageId, status: deal.status });
+    expect(log.at(-1)).toMatchObject({ to: deal.stageId, status: deal.status, at: deal.lastEventAt });
     expect(deal.finish === null, deal.id).toBe(deal.status === 'open');
     // Accepted by applyEvent means it is a deal applyEvent still works on.
-    const probe = applyEvent(topic, deal, { type: 'setFields', fields: {}, at: deal.history.at(-1)?.at ?? 0, actor: manager });
+    const probe = applyEvent(topic, deal, { type: 'setFields', fields: {}, at: deal.lastEventAt, actor: manager });
     if (!probe.ok) expect(probe.error.code).toBe('deal_closed');
-  }
+  });
 }
 
 describe('simulate', () => {
   const topic = standard();
-  const small: SimulateOptions = { deals: 300, seed: 'test' };
+  const small: SimulateOptions = { deals: 300, seed: 'test', keepDeals: true };
 
   it('is seeded: the same seed gives byte-identical results, another seed different ones', () => {
     const first = simulate(topic, small);
@@ -41,16 +61,20 @@ describe('simulate', () => {
     expect(formatFunnelReport(again.report, topic)).toBe(formatFunnelReport(first.report, topic));
     const other = simulate(topic, { ...small, seed: 'other' });
     expect(JSON.stringify(other.deals)).not.toBe(JSON.stringify(first.deals));
+    expect(JSON.stringify(other.logs)).not.toBe(JSON.stringify(first.logs));
     expect(formatFunnelReport(other.report, topic)).not.toBe(formatFunnelReport(first.report, topic));
     // A number and its text are the same seed.
-    expect(simulate(topic, { deals: 20, seed: 7 })).toEqual(simulate(topic, { deals: 20, seed: '7' }));
+    expect(simulate(topic, { deals: 20, seed: 7, keepDeals: true })).toEqual(simulate(topic, { deals: 20, seed: '7', keepDeals: true }));
+    // Without keepDeals only the report is kept, and it is the same report.
+    const lean = simulate(topic, { ...small, keepDeals: false });
+    expect(lean).toEqual({ ...first, deals: [], logs: [] });
   });
 
   it('produces valid deals and counts every accepted event', () => {
-    const result = simulate(topic, { deals: 500, seed: 1 });
+    const result = simulate(topic, { deals: 500, seed: 1, keepDeals: true });
     expect(result.deals).toHaveLength(500);
     expect(result.rejected).toBe(0);
-    expectValid(topic, result.deals);
+    expectValid(topic, result.deals, result.logs);
     expect(result.events).toBe(result.deals.reduce((sum, deal) => sum + deal.revision - 1, 0));
     expect(new Set(result.deals.map((deal) => deal.id)).size).toBe(500);
     // Openings are spread, start at `start`, and come in order.
@@ -59,9 +83,10 @@ describe('simulate', () => {
     expect(openings).toEqual([...openings].sort((a, b) => a - b));
     expect((openings.at(-1) ?? 0) - START).toBeGreaterThan(20 * DAY);
     // Cyclic outcomes, side tasks, several managers, deals without amount all happen.
-    const entries = result.deals.flatMap((deal) => deal.history);
-    expect(entries.some((entry) => entry.outcomeId === 'no-answer')).toBe(true);
-    expect(entries.some((entry) => entry.outcomeId === 'revise')).toBe(true);
+    const entries = result.logs.flat();
+    expect(entries).toHaveLength(result.events + 500);
+    expect(entries.some((entry) => outcomeOf(entry) === 'no-answer')).toBe(true);
+    expect(entries.some((entry) => outcomeOf(entry) === 'revise')).toBe(true);
     expect(entries.some((entry) => entry.type === 'planActivity')).toBe(true);
     expect(entries.some((entry) => entry.type === 'completeActivity')).toBe(true);
     expect(new Set(result.deals.map((deal) => deal.ownerId)).size).toBeGreaterThan(5);
@@ -69,7 +94,7 @@ describe('simulate', () => {
   });
 
   it("the report's totals add up, and equal a funnelReport of the deals", () => {
-    const { deals, report } = simulate(topic, { deals: 400, seed: 2 });
+    const { deals, logs, report } = simulate(topic, { deals: 400, seed: 2, keepDeals: true });
     expect(report.deals).toBe(400);
     expect(report.counted).toBe(report.deals - report.skipped - report.negotiationsOngoing);
     expect(report.open + report.finished + report.closed).toBe(report.counted);
@@ -89,21 +114,23 @@ describe('simulate', () => {
     expect(overdue).toBeGreaterThan(0);
     expect(overdue).toBeLessThan(0.5);
     // Without a horizon every deal runs to its end; the report is taken at the last event.
-    expect(report.now).toBe(Math.max(...deals.map((deal) => deal.history.at(-1)?.at ?? 0)));
-    expect(funnelReport(topic, deals, { now: report.now })).toEqual({ ok: true, report });
+    expect(report.now).toBe(Math.max(...logs.map((log) => log.at(-1)?.at ?? 0)));
+    expect(report.now).toBe(Math.max(...deals.map((deal) => deal.lastEventAt)));
+    expect(funnelReport(topic, withLogs(deals, logs), { now: report.now })).toEqual({ ok: true, report });
     // S27: refusals carry reasons.
     expect(report.finishesByKind.filter((row) => row.result === 'negative').every((row) => row.kindId !== null)).toBe(true);
   });
 
   it('weights: 0 is never drawn, a heavy weight dominates, the side map overrides the topic', () => {
-    const entries = (deals: readonly Deal[]) => deals.flatMap((deal) => deal.history);
-    const never = simulate(topic, { deals: 300, seed: 3, weights: { acquaintance: { 'no-answer': 0 }, new: { refused: 0 } } });
-    expect(entries(never.deals).some((entry) => entry.outcomeId === 'no-answer')).toBe(false);
-    expect(entries(never.deals).some((entry) => entry.outcomeId === 'refused' && entry.from === 'new')).toBe(false);
+    const never = simulate(topic, { deals: 300, seed: 3, keepDeals: true, weights: { acquaintance: { 'no-answer': 0 }, new: { refused: 0 } } });
+    const neverEntries = never.logs.flat();
+    expect(neverEntries.filter((entry) => entry.type === 'recordOutcome').length).toBeGreaterThan(300);
+    expect(neverEntries.some((entry) => outcomeOf(entry) === 'no-answer')).toBe(false);
+    expect(neverEntries.some((entry) => outcomeOf(entry) === 'refused' && entry.from === 'new')).toBe(false);
 
-    const heavy = simulate(topic, { deals: 300, seed: 3, weights: { new: { refused: 50, qualified: 1 } } });
-    const inNew = entries(heavy.deals).filter((entry) => entry.type === 'recordOutcome' && entry.from === 'new');
-    expect(inNew.filter((entry) => entry.outcomeId === 'refused').length / inNew.length).toBeGreaterThan(0.9);
+    const heavy = simulate(topic, { deals: 300, seed: 3, keepDeals: true, weights: { new: { refused: 50, qualified: 1 } } });
+    const inNew = heavy.logs.flat().filter((entry) => entry.type === 'recordOutcome' && entry.from === 'new');
+    expect(inNew.filter((entry) => outcomeOf(entry) === 'refused').length / inNew.length).toBeGreaterThan(0.9);
 
     // The outcome's own weight: a topic whose refusal weighs 0 never loses a deal, unless the side map says otherwise.
     const keen = standardWith({ globalOutcomes: [{ ...standardTopic.globalOutcomes[0], weight: 0 }] });
@@ -155,10 +182,10 @@ describe('simulate', () => {
       globalOutcomes: [{ id: 'refused', name: 'Refused', finish: 'negative' }],
       documents: [],
     });
-    const { deals, report } = simulate(talks, { deals: 300, seed: 5, weights: { lead: { refused: 0 } } });
-    const ongoing = deals.filter((deal) => deal.stageId === 'talks');
+    const { deals, logs, report } = simulate(talks, { deals: 300, seed: 5, keepDeals: true, weights: { lead: { refused: 0 } } });
+    const ongoing = deals.flatMap((deal, i) => (deal.stageId === 'talks' ? [{ deal, log: logs[i] ?? [] }] : []));
     expect(ongoing.length).toBeGreaterThan(50);
-    expect(ongoing.every((deal) => deal.status === 'open' && deal.negotiationsOngoing && deal.history.at(-1)?.outcomeId === 'talk')).toBe(true);
+    expect(ongoing.every(({ deal, log }) => deal.status === 'open' && deal.negotiationsOngoing && outcomeOf(log.at(-1) as DealLogEntry) === 'talk')).toBe(true);
     expect(report.negotiationsOngoing).toBe(ongoing.length);
     expect(report.counted).toBe(300 - ongoing.length);
     expect(report.stages[0]?.deals).toBe(report.counted);
@@ -169,13 +196,13 @@ describe('simulate', () => {
 
   it('S33: under mandatory planning every continuing outcome plans the next call, which the next outcome records', () => {
     const clients = newClients(); // mandatory planning, a required field in the last stage
-    const { deals, rejected } = simulate(clients, { deals: 300, seed: 6 });
+    const { deals, logs, rejected } = simulate(clients, { deals: 300, seed: 6, keepDeals: true });
     expect(rejected).toBe(0);
-    expectValid(clients, deals);
+    expectValid(clients, deals, logs);
     // Every outcome but a deal's first records the call the previous one planned.
-    const later = deals.flatMap((deal) => deal.history.filter((entry) => entry.type === 'recordOutcome').slice(1));
+    const later = logs.flatMap((log) => log.filter((entry) => entry.type === 'recordOutcome').slice(1));
     expect(later.length).toBeGreaterThan(100);
-    expect(later.every((entry) => entry.activityId?.startsWith('call-'))).toBe(true);
+    expect(later.every((entry) => recordedActivityOf(entry)?.startsWith('call-'))).toBe(true);
     expect(deals.every((deal) => deal.status !== 'open' || deal.activities.some((activity) => activity.kind === 'call') || deal.revision === 1)).toBe(true);
     expect(deals.some((deal) => deal.stageId === 'shipment' && typeof deal.fields['delivery-date'] === 'string')).toBe(true);
   });
@@ -191,22 +218,23 @@ describe('simulate', () => {
       ],
       stages: standardTopic.stages.map((stage) => (stage.id === 'offer' ? { ...stage, requiredFields: ['code', 'size', 'when', 'vip', 'channel'] } : stage)),
     });
-    const { deals, rejected } = simulate(demanding, { deals: 300, seed: 11 });
+    const { deals, logs, rejected } = simulate(demanding, { deals: 300, seed: 11, keepDeals: true });
     expect(rejected).toBe(0);
-    expectValid(demanding, deals);
-    const inOffer = deals.find((deal) => deal.history.some((entry) => entry.to === 'offer'));
+    expectValid(demanding, deals, logs);
+    const inOffer = deals.find((_, i) => logs[i]?.some((entry) => entry.to === 'offer'));
+    expect(inOffer).toBeDefined();
     expect(inOffer?.fields).toMatchObject({ code: 'sam', size: 5, vip: true, channel: 'web' });
     expect(deals.some((deal) => deal.finish?.kindId === 'competitor' && deal.finish.comment !== undefined)).toBe(true);
   });
 
   it('S34: a won deal on a topic that closes on a business event is closed by it after a delay', () => {
     const invoiced = standardWith({ parameters: { ...standardTopic.parameters, closeOn: { on: 'business-event', events: ['invoice-paid'] } } });
-    const { deals, report } = simulate(invoiced, { deals: 300, seed: 7, weights: { new: { refused: 0 }, acquaintance: { refused: 0 } } });
-    const won = deals.filter((deal) => deal.finish?.result === 'positive');
+    const { deals, logs, report } = simulate(invoiced, { deals: 300, seed: 7, keepDeals: true, weights: { new: { refused: 0 }, acquaintance: { refused: 0 } } });
+    const won = deals.flatMap((deal, i) => (deal.finish?.result === 'positive' ? [{ deal, log: logs[i] ?? [] }] : []));
     expect(won.length).toBeGreaterThan(20);
-    for (const deal of won) {
-      const last = deal.history.at(-1);
-      expect(last).toMatchObject({ type: 'reportBusinessEvent', businessEvent: 'invoice-paid', status: 'closed' });
+    for (const { deal, log } of won) {
+      const last = log.at(-1);
+      expect(last).toMatchObject({ type: 'reportBusinessEvent', event: { type: 'reportBusinessEvent', name: 'invoice-paid' }, status: 'closed' });
       expect(last?.at).toBeGreaterThan(deal.finish?.at ?? Infinity);
     }
     expect(report.finished).toBe(0);
@@ -214,8 +242,10 @@ describe('simulate', () => {
 
   it('a horizon stops time: nothing happens after `until`, open deals make a pipeline', () => {
     const until = START + 10 * DAY;
-    const { deals, report } = simulate(topic, { deals: 300, seed: 8, until });
-    expect(deals.every((deal) => (deal.history.at(-1)?.at ?? 0) <= until)).toBe(true);
+    const { deals, logs, report } = simulate(topic, { deals: 300, seed: 8, until, keepDeals: true });
+    expect(deals).toHaveLength(300);
+    expect(logs.every((log) => log.length > 0 && log.every((entry) => entry.at <= until))).toBe(true);
+    expect(deals.every((deal) => deal.lastEventAt <= until)).toBe(true);
     expect(Math.max(...deals.map((deal) => deal.openedAt))).toBeLessThanOrEqual(until);
     expect(report.now).toBe(until);
     expect(report.open).toBeGreaterThan(0);
@@ -227,12 +257,50 @@ describe('simulate', () => {
   it('opens deals exactly as openDeal does', () => {
     const clients = newClients();
     for (const t of [topic, clients]) {
-      const { deals } = simulate(t, { deals: 50, seed: 9, until: START });
-      for (const deal of deals) {
+      const { deals, logs } = simulate(t, { deals: 50, seed: 9, until: START, keepDeals: true });
+      expect(deals).toHaveLength(50);
+      deals.forEach((deal, i) => {
         expect(deal.revision).toBe(1);
+        expect(logs[i]).toHaveLength(1);
         const opened = openDeal(t, { id: deal.id, clientId: deal.clientId, ownerId: deal.ownerId, at: deal.openedAt, actor: { id: deal.ownerId }, amount: deal.amount, fields: {} });
         expect(opened.ok && opened.deal).toStrictEqual(deal);
-      }
+        expect(opened.ok && opened.entry).toStrictEqual(logs[i]?.[0]);
+      });
+    }
+  });
+
+  it('every simulated deal replays from its log; a tampered log fails at the tampered entry', () => {
+    for (const [t, seed] of [
+      [topic, 12],
+      [newClients(), 'replay'],
+    ] as const) {
+      const { deals, logs } = simulate(t, { deals: 200, seed, keepDeals: true });
+      expect(deals).toHaveLength(200);
+      expect(logs).toHaveLength(200);
+      deals.forEach((deal, i) => {
+        const replayed = replayDeal(t, logs[i] ?? []);
+        expect(replayed, deal.id).toEqual({ ok: true, deal });
+      });
+      // Tamper with one entry of every log long enough: its `to` names another stage.
+      const stageIds = [...t.stages.keys()];
+      let tampered = 0;
+      logs.forEach((log, i) => {
+        if (log.length < 3) return;
+        const index = 1 + (i % (log.length - 1));
+        const original = log[index] as DealLogEntry;
+        const otherStage = stageIds.find((id) => id !== original.to) as string;
+        const forged = log.map((entry, k) => (k === index ? { ...entry, to: otherStage } : entry));
+        const result = replayDeal(t, forged);
+        expect(result.ok, deals[i]?.id).toBe(false);
+        if (!result.ok) {
+          expect(result.index, deals[i]?.id).toBe(index);
+          expect(result.error.code).toBe('replay_mismatch');
+        }
+        // The log itself is untouched, and still replays.
+        expect(replayDeal(t, log).ok).toBe(true);
+        tampered++;
+      });
+      expect(tampered).toBeGreaterThan(50);
     }
   });
 
@@ -242,6 +310,7 @@ describe('simulate', () => {
       deals: 1500,
       seed: 10,
       maxEvents: 12,
+      keepDeals: true,
       weights: { acquaintance: { interested: 0, refused: 0 } },
       onProgress: (done, total) => progress.push([done, total]),
     });
