@@ -3,43 +3,16 @@
  * stored on each deal go into their own columns, one partial expression index
  * covers the open deals, and ONE query finds the overdue ones. The query must
  * return exactly the deals `findOverdue` finds, with the same limits.
- *
- * The population helper returns the deals only; their logs (kept beside the
- * deals, not in them) are collected here from the entries the real
- * `openDeal` and `applyEvent` return while the population is made.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOverdue, nextDeadline, standardTopic, type Deal, type DealLogEntry, type DealLogEntryType } from '../../src/index.js';
 import { DAY, HOUR, standard, standardWith } from '../support.js';
 import { population } from './population.js';
 
-/** Each deal's log, by deal id, in the order its entries were returned. */
-const logs = vi.hoisted(() => new Map<string, DealLogEntry[]>());
-
-vi.mock('../../src/index.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/index.js')>();
-  /** Appends the entry of an accepted result to its deal's log, as a host would. */
-  const keep = <R extends { readonly ok: boolean }>(result: R): R => {
-    if (result.ok) {
-      const { entry } = result as R & { readonly entry: DealLogEntry };
-      // An opening starts the deal's log; every other entry is appended to it.
-      const log = entry.type === 'opened' ? [] : (logs.get(entry.dealId) ?? []);
-      log.push(entry);
-      logs.set(entry.dealId, log);
-    }
-    return result;
-  };
-  return {
-    ...actual,
-    openDeal: (...args: Parameters<typeof actual.openDeal>) => keep(actual.openDeal(...args)),
-    applyEvent: (...args: Parameters<typeof actual.applyEvent>) => keep(actual.applyEvent(...args)),
-  };
-});
-
 /** The log of a deal; every deal of the population has one. */
 function logOf(deal: Deal): readonly DealLogEntry[] {
-  const log = logs.get(deal.id);
+  const log = logs.get(deal);
   if (log === undefined) throw new Error(`no log for ${deal.id}`);
   return log;
 }
@@ -101,6 +74,8 @@ const topics = [standard(), moscow];
 
 let db: PGlite;
 let deals: Deal[];
+/** Each deal's log, kept beside it as a host keeps it. */
+let logs: Map<Deal, readonly DealLogEntry[]>;
 
 type Row = { id: string; kinds: string[] };
 
@@ -117,7 +92,9 @@ function libraryOverdue(topicId: string, now: number): Row[] {
 }
 
 beforeAll(async () => {
-  deals = population({ topics, count: COUNT, seed: 20260302, start: START, spread: 60 * DAY });
+  const made = population({ topics, count: COUNT, seed: 20260302, start: START, spread: 60 * DAY });
+  deals = made.map(({ deal }) => deal);
+  logs = new Map(made.map(({ deal, entries }) => [deal, entries]));
   db = await PGlite.create();
   await db.exec(SCHEMA);
   for (let from = 0; from < deals.length; from += 2000) {

@@ -4,7 +4,7 @@
  * changes approved and rejected, planned and completed activities, and an
  * occasional deal reopened by a director.
  */
-import { applyEvent, openDeal, type CompiledSalesTopic, type Deal, type DealEvent } from '../../src/index.js';
+import { applyEvent, openDeal, type CompiledSalesTopic, type Deal, type DealEvent, type DealLogEntry } from '../../src/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -35,27 +35,31 @@ export interface PopulationOptions {
   readonly spread: number;
 }
 
-/** `count` deals spread over the topics, each walked through up to eight random events. */
-export function population({ topics, count, seed, start, spread }: PopulationOptions): Deal[] {
+/** `count` deals spread over the topics, each walked through up to eight random events, with the log of entries the API returned. */
+export function population({ topics, count, seed, start, spread }: PopulationOptions): { deal: Deal; entries: DealLogEntry[] }[] {
   const random = seededRandom(seed);
   const int = (below: number) => Math.floor(random() * below);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  const deals: Deal[] = [];
+  const deals: { deal: Deal; entries: DealLogEntry[] }[] = [];
   for (let index = 0; index < count; index += 1) {
     const topic = topics[index % topics.length] as CompiledSalesTopic;
     let at = start + int(spread);
     const opened = openDeal(topic, { id: `deal-${String(index).padStart(6, '0')}`, clientId: `client-${index}`, ownerId: manager.id, at });
     if (!opened.ok) throw new Error(opened.error.message);
     let deal = opened.deal;
+    const entries: DealLogEntry[] = [opened.entry];
     const steps = int(9);
     for (let step = 0; step < steps; step += 1) {
       at += MINUTE + int(2 * DAY);
       const event = nextEvent(topic, deal, at, random, pick);
       if (event === undefined) break;
       const result = applyEvent(topic, deal, event);
-      if (result.ok) deal = result.deal;
+      if (result.ok) {
+        deal = result.deal;
+        entries.push(result.entry);
+      }
     }
-    deals.push(deal);
+    deals.push({ deal, entries });
   }
   return deals;
 }
