@@ -2,17 +2,21 @@
  * Deals in PostgreSQL with compare-and-set on `revision` and an outbox of effects.
  *
  * The tables are the ones docs/storing-deals.md describes: deals with their
- * deadlines in indexed columns next to the JSON body, and `deal_effects`,
- * an outbox written in the same transaction as the deal. Two requests load
+ * deadlines in indexed columns next to the JSON body, `deal_entries`, the
+ * log of each deal, and `deal_effects`, an outbox, the last two written in
+ * the same transaction as the deal. Two requests load
  * the same deal; the first saves, the second finds the revision moved on
  * (`UPDATE … WHERE id = $1 AND revision = $2` changes no row), reloads,
  * applies its event again to the fresh deal and saves. A worker then
  * carries out the effects in order and marks them done. Deals read back
- * are checked with `parseDeal`, which refuses a row edited by hand.
+ * are checked with `parseDeal`, which refuses a row edited by hand, and the
+ * log replays to the stored deal with `replayDeal`.
  * PostgreSQL is PGlite, in memory; the statements run unchanged on a server.
  *
  * Run it with `npm run example store-deals`.
  */
+import { isDeepStrictEqual } from 'node:util';
+
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 
 import {
@@ -20,11 +24,13 @@ import {
   compileTopic,
   openDeal,
   parseDeal,
+  replayDeal,
   standardTopic,
   type CrmUser,
   type CompiledSalesTopic,
   type Deal,
   type DealEvent,
+  type DealLogEntry,
   type Effect,
 } from 'crm-topics';
 
@@ -54,6 +60,13 @@ const SCHEMA = `
   CREATE INDEX deals_open_deadline ON deals (topic_id, LEAST(stage_due_at, due_at, idle_due_at))
     WHERE status = 'open';
 
+  CREATE TABLE deal_entries (
+    deal_id   text NOT NULL,
+    revision  int NOT NULL,
+    entry     jsonb NOT NULL,
+    PRIMARY KEY (deal_id, revision)
+  );
+
   CREATE TABLE deal_effects (
     deal_id   text NOT NULL,
     revision  int NOT NULL,
@@ -79,6 +92,8 @@ const UPDATE_DEAL = `
    WHERE id = $1 AND revision = $2
 `;
 
+const INSERT_ENTRY = 'INSERT INTO deal_entries (deal_id, revision, entry) VALUES ($1, $2, $3)';
+
 const INSERT_EFFECT = 'INSERT INTO deal_effects (deal_id, revision, seq, type, body) VALUES ($1, $2, $3, $4, $5)';
 
 class StaleDeal extends Error {}
@@ -93,6 +108,7 @@ try {
   await db.transaction(async (tx) => {
     const deal = opened.deal;
     await tx.query(INSERT_DEAL, [deal.id, deal.topicId, deal.topicVersion, deal.clientId, deal.status, deal.stageId, deal.stageDueAt, deal.dueAt, deal.idleDueAt, deal.revision, JSON.stringify(deal)]);
+    await tx.query(INSERT_ENTRY, [deal.id, deal.revision, JSON.stringify(opened.entry)]);
     await outbox(tx, deal, opened.effects);
   });
   console.log(`Inserted ${opened.deal.id} at revision ${opened.deal.revision}`);
@@ -131,9 +147,14 @@ try {
   console.log(`Pending after the worker: ${left.rows[0]?.n}`);
 
   const row = await db.query<{ status: string; stage_id: string; revision: number; entries: number }>(
-    "SELECT status, stage_id, revision, jsonb_array_length(body->'history') AS entries FROM deals WHERE id = 'deal-1'",
+    "SELECT status, stage_id, revision, (SELECT count(*)::int FROM deal_entries WHERE deal_id = id) AS entries FROM deals WHERE id = 'deal-1'",
   );
   console.log(`Row: ${JSON.stringify(row.rows[0])}`);
+
+  // The log alone rebuilds the deal: replayed on the topic, it gives the stored row.
+  const log = await db.query<{ entry: DealLogEntry }>("SELECT entry FROM deal_entries WHERE deal_id = 'deal-1' ORDER BY revision");
+  const replayed = replayDeal(topic, log.rows.map(({ entry }) => entry));
+  console.log(`Replayed ${log.rows.length} log entries: ${replayed.ok && isDeepStrictEqual(replayed.deal, await load('deal-1')) ? 'the stored deal' : 'a different deal'}`);
 
   // A row edited by hand no longer passes parseDeal, so it is refused on load instead of being worked on.
   await db.query(`UPDATE deals SET body = jsonb_set(body, '{stageDueAt}', to_jsonb(0)) WHERE id = 'deal-1'`);
@@ -156,7 +177,7 @@ async function load(id: string): Promise<Deal> {
   return parsed.deal;
 }
 
-/** Applies an event and saves the new deal with its effects in one transaction; throws StaleDeal when another request saved first. */
+/** Applies an event and saves the new deal with its log entry and effects in one transaction; throws StaleDeal when another request saved first. */
 async function handle(deal: Deal, event: DealEvent): Promise<Deal> {
   const result = applyEvent(topic, deal, event);
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
@@ -166,6 +187,7 @@ async function handle(deal: Deal, event: DealEvent): Promise<Deal> {
       next.id, deal.revision, next.topicVersion, next.status, next.stageId, next.stageDueAt, next.dueAt, next.idleDueAt, next.revision, JSON.stringify(next),
     ]);
     if (update.affectedRows !== 1) throw new StaleDeal(`deal ${deal.id} is no longer at revision ${deal.revision}: the update changed no row`);
+    await tx.query(INSERT_ENTRY, [next.id, next.revision, JSON.stringify(result.entry)]);
     await outbox(tx, next, result.effects);
   });
   return next;

@@ -176,6 +176,7 @@ describe.concurrent('the examples', { timeout: TIMEOUT }, () => {
     expect(out).toContain('  deal-1 r3#1 dealClosed: notify the owner: closed negative');
     expect(out).toContain('Pending after the worker: 0');
     expect(out).toContain('Row: {"status":"closed","stage_id":"acquaintance","revision":3,"entries":3}');
+    expect(out).toContain('Replayed 3 log entries: the stored deal');
     expect(out.some((line) => line.startsWith('A hand-edited row: deadline_mismatch at stageDueAt: '))).toBe(true);
   });
 

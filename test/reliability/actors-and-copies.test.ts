@@ -4,7 +4,8 @@
  *   properties only (S2, S25), and refuses with a typed error;
  * - an event is read once into plain data, checked, and only the copy is
  *   stored (time of check, time of use);
- * - a sparse history cannot hide the last event; recordEvent and cancelEvent
+ * - a damaged deal or a sparse log cannot hide the last event (the deal keeps
+ *   lastEventAt, its log is kept beside it); recordEvent and cancelEvent
  *   check the stored event and refuse a time before it was planned;
  *   editTopic refuses a malformed parameter value instead of bumping the version.
  */
@@ -17,9 +18,12 @@ import {
   createTopic,
   editTopic,
   isApprover,
+  openDeal,
+  parseLogEntry,
   planEvent,
   readActor,
   recordEvent,
+  replayDeal,
   standardTopic,
   type CompiledEventTopic,
   type Deal,
@@ -137,7 +141,9 @@ describe('item 8: an event is copied once, the copy is checked, only the copy is
     const deal = open(topic);
     const event = shifty({ type: 'setFields', fields: {}, at: 0, actor: manager }, 'at', MONDAY + HOUR, 0);
     const result = accepted(applyEvent(topic, deal, event as DealEvent));
-    expect(result.deal.history.at(-1)?.at).toBe(MONDAY + HOUR);
+    expect(result.entry.at).toBe(MONDAY + HOUR);
+    expect(result.entry.event.at).toBe(MONDAY + HOUR);
+    expect(result.deal.lastEventAt).toBe(MONDAY + HOUR);
   });
 
   it('an actor whose roles change after the check is judged by what was read once', () => {
@@ -166,34 +172,71 @@ describe('item 8: an event is copied once, the copy is checked, only the copy is
     expect(Object.fromEntries(reads)).toEqual({ type: 1, fields: 1, at: 1, actor: 1 });
   });
 
-  it('the stored history entry shares nothing with the caller\'s event', () => {
+  it('the log entry shares nothing with the caller\'s event', () => {
     const topic = standard();
     const deal = open(topic);
     const fields = { carrier: 'ПЭК' };
-    const result = accepted(applyEvent(topic, deal, { type: 'setFields', fields, at: MONDAY + HOUR, actor: manager }));
+    const actor = { id: manager.id, roles: [...manager.roles] };
+    const event = { type: 'setFields', fields, at: MONDAY + HOUR, actor } as const;
+    const result = accepted(applyEvent(topic, deal, event));
     fields.carrier = 'changed later';
+    actor.roles.push('director');
     expect(result.deal.fields.carrier).toBe('ПЭК');
-    expect(result.deal.history.at(-1)?.fields).toEqual({ carrier: 'ПЭК' });
+    const logged = result.entry.event;
+    if (logged.type !== 'setFields') expect.fail(`expected a setFields entry, got ${logged.type}`);
+    expect(logged).not.toBe(event);
+    expect(logged.fields).not.toBe(fields);
+    expect(logged.fields).toEqual({ carrier: 'ПЭК' });
+    expect(logged.actor).not.toBe(actor);
+    expect(logged.actor.roles).toEqual(['manager']);
+    expect(result.entry).toMatchObject({ type: 'setFields', by: manager.id, at: MONDAY + HOUR, revision: 2 });
   });
 });
 
-describe('item 12: a sparse history cannot hide the last event', () => {
-  it('a hole at the end of the history is refused, not read as "no event yet"', () => {
+describe('item 12: neither a damaged deal nor a sparse log can hide the last event', () => {
+  it('a deal without the time of its last event is refused, not read as "no event yet"', () => {
     const topic = standard();
     const deal = open(topic);
     const moved = accepted(applyEvent(topic, deal, { type: 'setFields', fields: {}, at: MONDAY + 5 * HOUR, actor: manager })).deal;
-    const history: unknown[] = [...moved.history];
-    history.length += 2;
-    const sparse = { ...moved, history } as Deal;
-    const result = applyEvent(topic, sparse, { type: 'setFields', fields: {}, at: MONDAY + HOUR, actor: manager });
-    expect(rejected(result)).toMatchObject({ code: 'invalid_deal', path: `history[${history.length - 1}]` });
+    const { lastEventAt: _dropped, ...missing } = moved;
+    const result = applyEvent(topic, missing as Deal, { type: 'setFields', fields: {}, at: MONDAY + HOUR, actor: manager });
+    expect(rejected(result)).toMatchObject({ code: 'invalid_deal', path: 'lastEventAt' });
   });
 
-  it('a last entry without a time is refused as well', () => {
+  it.each([['NaN', Number.NaN], ['a string', String(MONDAY)], ['null', null], ['Infinity', Number.POSITIVE_INFINITY]])('a last event time of %s is refused as well', (_name, lastEventAt) => {
     const topic = standard();
-    const deal = open(topic);
-    const broken = { ...deal, history: [...deal.history, { type: 'setFields' }] } as unknown as Deal;
-    expect(rejected(applyEvent(topic, broken, { type: 'setFields', fields: {}, at: MONDAY + HOUR, actor: manager })).code).toBe('invalid_deal');
+    const broken = { ...open(topic), lastEventAt } as unknown as Deal;
+    expect(rejected(applyEvent(topic, broken, { type: 'setFields', fields: {}, at: MONDAY + HOUR, actor: manager }))).toMatchObject({ code: 'invalid_deal', path: 'lastEventAt' });
+  });
+
+  it('an event before the last one is refused against lastEventAt', () => {
+    const topic = standard();
+    const moved = accepted(applyEvent(topic, open(topic), { type: 'setFields', fields: {}, at: MONDAY + 5 * HOUR, actor: manager })).deal;
+    expect(rejected(applyEvent(topic, moved, { type: 'setFields', fields: {}, at: MONDAY + HOUR, actor: manager }))).toMatchObject({ code: 'event_out_of_order', path: 'at' });
+  });
+
+  it('a hole in a stored log is refused at its index by replayDeal, not skipped', () => {
+    const topic = standard();
+    const opened = accepted(openDeal(topic, { id: 'deal-1', clientId: 'client-1', ownerId: manager.id, at: MONDAY }));
+    const moved = accepted(applyEvent(topic, opened.deal, { type: 'setFields', fields: {}, at: MONDAY + 5 * HOUR, actor: manager }));
+    expect(replayDeal(topic, [opened.entry, moved.entry])).toEqual({ ok: true, deal: moved.deal });
+    const sparse: unknown[] = [opened.entry, moved.entry];
+    sparse.length += 2;
+    expect(replayDeal(topic, sparse)).toMatchObject({ ok: false, index: 2, error: { code: 'invalid_log_entry' } });
+    const holeInside: unknown[] = [opened.entry];
+    holeInside.length = 2;
+    holeInside.push(moved.entry);
+    expect(replayDeal(topic, holeInside)).toMatchObject({ ok: false, index: 1, error: { code: 'invalid_log_entry' } });
+  });
+
+  it('a last entry without a time is refused with its path', () => {
+    const topic = standard();
+    const opened = accepted(openDeal(topic, { id: 'deal-1', clientId: 'client-1', ownerId: manager.id, at: MONDAY }));
+    const moved = accepted(applyEvent(topic, opened.deal, { type: 'setFields', fields: {}, at: MONDAY + HOUR, actor: manager }));
+    const { at: _dropped, ...timeless } = moved.entry;
+    expect(parseLogEntry(timeless)).toMatchObject({ ok: false, error: { code: 'invalid_log_entry', path: 'at' } });
+    expect(replayDeal(topic, [opened.entry, timeless])).toMatchObject({ ok: false, index: 1, error: { code: 'invalid_log_entry', path: 'at' } });
+    expect(replayDeal(topic, [opened.entry, { type: 'setFields' }])).toMatchObject({ ok: false, index: 1, error: { code: 'invalid_log_entry' } });
   });
 });
 

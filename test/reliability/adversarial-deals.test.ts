@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, compileTopic, openDeal, standardTopic, type Deal, type DealEvent, type OpenDealContext, type OpenDealInput } from '../../src/index.js';
+import {
+  applyEvent,
+  compileTopic,
+  openDeal,
+  parseLogEntry,
+  replayDeal,
+  standardTopic,
+  type Deal,
+  type DealEvent,
+  type DealLogEntry,
+  type OpenDealContext,
+  type OpenDealInput,
+  type ReplayResult,
+} from '../../src/index.js';
 import { compileSales } from '../support.js';
 import { parseDeal } from '../../src/deal/parse-deal.js';
 import {
@@ -30,7 +43,9 @@ import {
  * Hostile deals, as a store might hand them back: through `applyEvent`
  * (whose cheap `checkDeal` must refuse what it cannot work on, never
  * throw), through `parseDeal` (the full check of a deal read from storage),
- * and hostile inputs to `openDeal`.
+ * hostile inputs to `openDeal`, and hostile entries of the deal's log, kept
+ * beside the deal, through `parseLogEntry` (one entry) and `replayDeal` (the
+ * whole log, entries following each other and replaying to what they say).
  */
 
 const later = T0 + 5 * HOUR;
@@ -85,13 +100,6 @@ const parsing = (name: string, deal: () => unknown, expected: Expected, on = top
   expected,
 });
 
-const lastEntry = (deal: Deal) => deal.history.length - 1;
-const history = (edit: (entries: Record<string, unknown>[], deal: { -readonly [K in keyof Deal]: Deal[K] }) => void, base: () => Deal = openDealFixture) => () => {
-  const deal = structuredClone(base()) as unknown as { -readonly [K in keyof Deal]: Deal[K] } & { history: Record<string, unknown>[] };
-  edit(deal.history, deal);
-  return deal;
-};
-
 const applyRows: readonly Row[] = [
   applying('null', () => null, invalid(undefined)),
   applying('a string', () => 'deal-1', invalid(undefined)),
@@ -116,7 +124,11 @@ const applyRows: readonly Row[] = [
   applying('activities as an object', tampered({ activities: {} }), invalid('activities')),
   applying('a null activity', tampered({ activities: [null] }), invalid('activities[0]'), planCall),
   applying('an activity without a time', tampered({ activities: [{ id: 'a', kind: 'call', authorId: 'u' }] }), invalid('activities[0]'), planCall),
-  applying('history as a string', tampered({ history: 'opened' }), invalid('history')),
+  applying('no lastEventAt', () => withoutKey(openDealFixture(), 'lastEventAt'), invalid('lastEventAt')),
+  applying('lastEventAt as a string', tampered({ lastEventAt: String(T0 + HOUR) }), invalid('lastEventAt')),
+  applying('lastEventAt NaN', tampered({ lastEventAt: Number.NaN }), invalid('lastEventAt')),
+  applying('agreedDueAt as a string', tampered({ agreedDueAt: 'soon' }), invalid('agreedDueAt')),
+  applying('a last change far in the future', tampered({ lastEventAt: 9e15 }), { code: 'event_out_of_order', path: 'at' }),
   applying('fields as null', tampered({ fields: null }), invalid('fields')),
   applying('a field key "__proto__" (JSON)', () => json(openDealFixture(), (text) => text.replace('"fields":{}', '"fields":{"__proto__":{"polluted":true}}')), invalid('fields')),
   applying('a pending change without a date', tampered({ pendingDeadlineChange: {} }), invalid('pendingDeadlineChange'), { type: 'approveDeadlineChange', at: later, actor: director }),
@@ -141,7 +153,6 @@ const parseRows: readonly Row[] = [
   parsing('an own "__proto__" key (JSON)', () => json(openDealFixture(), (text) => text.replace('{', '{"__proto__":{"status":"closed"},')), invalid('__proto__')),
   parsing('a "constructor" key', tampered({ constructor: { prototype: { polluted: true } } }), invalid('constructor')),
   parsing('a field key "__proto__" (JSON)', () => json(openDealFixture(), (text) => text.replace('"fields":{}', '"fields":{"__proto__":"x"}')), invalid('fields.__proto__')),
-  parsing('a history field key "__proto__" (JSON)', () => json(openDealFixture(), (text) => text.replace('"outcomeId":"qualified"', '"outcomeId":"qualified","fields":{"__proto__":"x"}')), invalid('history[1].fields.__proto__')),
   parsing('an id of a megabyte', tampered({ id: MEGABYTE }), invalid('id')),
   parsing('openedAt NaN', tampered({ openedAt: Number.NaN }), invalid('openedAt')),
   parsing('a negative stageEnteredAt', tampered({ stageEnteredAt: -1 }), invalid('stageEnteredAt')),
@@ -151,9 +162,11 @@ const parseRows: readonly Row[] = [
   parsing('an unknown status', tampered({ status: 'won' }), invalid('status')),
   parsing('an activity of an unknown kind', tampered({ activities: [{ id: 'a', kind: 'fax', authorId: 'u', plannedFor: T0 }] }), invalid('activities[0].kind')),
   parsing('an activity id "__proto__"', tampered({ activities: [{ id: '__proto__', kind: 'call', authorId: 'u', plannedFor: T0 }] }), invalid('activities[0].id')),
-  parsing('10,000 nested arrays in the history', history((entries) => entries.push(deepArray(10_000) as Record<string, unknown>)), invalid('history[2]')),
-  parsing('an unknown history entry type', history((entries) => Object.assign(entries[1] as object, { type: 'explode' })), invalid('history[1].type')),
-  parsing('an empty history', tampered({ history: [], revision: 0 }), invalid('history')),
+  parsing('a leftover "history" key (the deal keeps no history)', tampered({ history: [] }), invalid('history')),
+  parsing('revision 0 (a deal opens at revision 1)', tampered({ revision: 0 }), invalid('revision')),
+  parsing('lastEventAt NaN', tampered({ lastEventAt: Number.NaN }), invalid('lastEventAt')),
+  parsing('no lastEventAt', () => withoutKey(openDealFixture(), 'lastEventAt'), invalid('lastEventAt')),
+  parsing('agreedDueAt as a string', tampered({ agreedDueAt: 'soon' }), invalid('agreedDueAt')),
   parsing('a field value NaN', tampered({ fields: { carrier: Number.NaN } }), invalid('fields.carrier')),
   // Consistency with the topic.
   parsing('another topic', tampered({ topicId: 'other' }), { code: 'topic_mismatch', path: 'topicId' }),
@@ -167,14 +180,8 @@ const parseRows: readonly Row[] = [
   parsing('a date field that is no date', tampered({ fields: { 'delivery-date': '2025-02-29' } }), invalid('fields.delivery-date')),
   parsing('"negotiations ongoing" on a stage with outcomes (S11)', tampered({ negotiationsOngoing: true }), invalid('negotiationsOngoing')),
   // Consistency with itself.
-  parsing('a revision that does not count the history', tampered({ revision: 7 }), invalid('revision')),
-  parsing('a history that does not start with "opened"', history((entries) => Object.assign(entries[0] as object, { type: 'setFields' })), invalid('history[0].type')),
-  parsing('an "opened" entry at another time', history((entries) => Object.assign(entries[0] as object, { at: T0 - 1 })), invalid('history[0].at')),
-  parsing('history times going back', history((entries) => Object.assign(entries[1] as object, { at: T0 - 1 })), invalid('history[1].at')),
-  parsing('a history entry starting elsewhere', history((entries) => Object.assign(entries[1] as object, { from: 'payment' })), invalid('history[1].from')),
-  parsing('a last entry ending in another stage', history((entries, deal) => Object.assign(entries[lastEntry(deal)] as object, { to: 'offer' })), invalid('history[1].to')),
-  parsing('a last entry with another status', history((entries, deal) => Object.assign(entries[lastEntry(deal)] as object, { status: 'closed' })), invalid('history[1].status')),
-  parsing('a second "opened" entry', history((entries, deal) => { entries.push({ ...entries[0], at: T0 + 2 * HOUR, from: deal.stageId, to: deal.stageId }); deal.revision = 3; }), invalid('history[2].type')),
+  parsing('revision 1 with a change after the opening', tampered({ revision: 1 }), invalid('lastEventAt')),
+  parsing('a last change before the last activity', tampered({ lastEventAt: T0 }), invalid('lastActivityAt')),
   parsing('a last activity before the stage was entered', tampered({ lastActivityAt: T0 + HOUR - 1 }), invalid('lastActivityAt')),
   parsing('a "negotiations ongoing" stage without the mark (S11)', () => ({ ...talksDeal(), negotiationsOngoing: false }), invalid('negotiationsOngoing'), talks),
   parsing('a stage entered before the deal opened', tampered({ stageEnteredAt: T0 - 1 }), invalid('stageEnteredAt')),
@@ -193,6 +200,7 @@ const parseRows: readonly Row[] = [
   parsing('no stage deadline on a stage with a limit', tampered({ stageDueAt: null }), { code: 'deadline_mismatch', path: 'stageDueAt' }),
   parsing('an idle deadline moved', () => ({ ...openDealFixture(), idleDueAt: (openDealFixture().idleDueAt ?? 0) + DAY }), { code: 'deadline_mismatch', path: 'idleDueAt' }),
   parsing('a deal deadline moved without a request', () => ({ ...openDealFixture(), dueAt: (openDealFixture().dueAt ?? 0) + DAY }), { code: 'deadline_mismatch', path: 'dueAt' }),
+  parsing('an agreed deadline the deal deadline does not follow (S25)', tampered({ agreedDueAt: T0 + 40 * DAY }), { code: 'deadline_mismatch', path: 'dueAt' }),
   parsing('a deal deadline taken from a request still waiting', () => ({ ...busyDeal(), dueAt: T0 + 40 * DAY }), { code: 'deadline_mismatch', path: 'dueAt' }),
   parsing('an idle deadline after the last activity on a closed deal', () => ({ ...closedDeal(), idleDueAt: (closedDeal().idleDueAt ?? 0) + 2 * DAY }), { code: 'deadline_mismatch', path: 'idleDueAt' }),
   parsing('no idle deadline on a closed deal in a stage with an idle limit', tampered({ idleDueAt: null }, closedDeal), { code: 'deadline_mismatch', path: 'idleDueAt' }),
@@ -246,11 +254,167 @@ const openRows: readonly Row[] = [
   },
 ];
 
+/** The log of `openDealFixture()`, as the caller stores it beside the deal: the "opened" entry and the outcome an hour later. */
+function fixtureLog(): DealLogEntry[] {
+  const opened = openDeal(topic, { id: 'deal-1', clientId: 'client-1', ownerId: manager.id, at: T0 });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const moved = applyEvent(topic, opened.deal, { type: 'recordOutcome', outcomeId: 'qualified', at: T0 + HOUR, actor: manager });
+  if (!moved.ok) throw new Error(moved.error.message);
+  return [opened.entry, moved.entry];
+}
+/** The log of `openDealFixture()` with one more event, an hour after the outcome. */
+function longerLog(): DealLogEntry[] {
+  const log = fixtureLog();
+  const replayed = replayDeal(topic, log);
+  if (!replayed.ok) throw new Error(replayed.error.message);
+  const next = applyEvent(topic, replayed.deal, { type: 'setFields', fields: { carrier: 'ПЭК' }, at: T0 + 2 * HOUR, actor: manager });
+  if (!next.ok) throw new Error(next.error.message);
+  return [...log, next.entry];
+}
+const openedEntry = (): DealLogEntry => fixtureLog()[0] as DealLogEntry;
+const eventEntry = (): DealLogEntry => fixtureLog()[1] as DealLogEntry;
+/** A `migrated` entry as `migrateDeal` writes it, from version 1 to 2. */
+const migratedEntry = (): Record<string, unknown> => ({ dealId: 'deal-1', revision: 3, version: 2, at: T0 + 2 * HOUR, by: director.id, from: 'acquaintance', to: 'acquaintance', status: 'open', type: 'migrated', fromVersion: 1, deadlines: 'keep' });
+/** A copy of an entry with changes (own properties, so `__proto__` keys stay keys). */
+const entryWith = (base: () => unknown, changes: Record<string, unknown>): (() => unknown) => () => {
+  let entry: unknown = base();
+  for (const [key, value] of Object.entries(changes)) entry = withKey(entry, key, value);
+  return entry;
+};
+/** A copy of an event entry whose event has changes. */
+const eventWith = (changes: Record<string, unknown>): (() => unknown) => () => {
+  const entry = eventEntry() as { event: unknown };
+  let event: unknown = entry.event;
+  for (const [key, value] of Object.entries(changes)) event = withKey(event, key, value);
+  return withKey(entry, 'event', event);
+};
+const entryJson = (base: () => unknown, edit: (text: string) => string): (() => unknown) => () => fromJson(edit(JSON.stringify(base())));
+/** The fixture's log with entry `index` replaced by what `edit` makes of it. */
+const logWith = (index: number, edit: () => unknown, base: () => unknown[] = fixtureLog): (() => unknown[]) => () => {
+  const log: unknown[] = base();
+  log[index] = edit();
+  return log;
+};
+
+const invalidEntry = (path: string | undefined): Expected => ({ code: 'invalid_log_entry', path });
+
+/** A row checking one hostile log entry read back from storage. */
+const entryParsing = (name: string, entry: () => unknown, expected: Expected): Row => ({
+  name: `parseLogEntry: ${name}`,
+  inputs: () => [entry()],
+  call: (e) => answerOf(parseLogEntry(e)),
+  expected,
+});
+
+/** The answer of `replayDeal`, its path prefixed with the index of the entry that fails: `[1].revision`. */
+const replayAnswer = (result: ReplayResult) => {
+  const answer = answerOf(result);
+  if (result.ok || !('code' in answer)) return answer;
+  return { ...answer, path: answer.path === undefined || answer.path === '' ? `[${result.index}]` : `[${result.index}].${answer.path}` };
+};
+/** A row replaying a hostile log. */
+const replaying = (name: string, entries: () => unknown, expected: Expected): Row => ({
+  name: `replayDeal: ${name}`,
+  inputs: () => [entries()],
+  call: (e) => replayAnswer(replayDeal(topic, e as Iterable<unknown>)),
+  expected,
+});
+
+const logRows: readonly Row[] = [
+  // Shape.
+  entryParsing('null', () => null, invalidEntry('')),
+  entryParsing('a string', () => 'opened', invalidEntry('')),
+  entryParsing('10,000 nested arrays', () => deepArray(10_000), invalidEntry('')),
+  entryParsing('10,000 nested objects', () => deepObject(10_000), invalidEntry('type')),
+  entryParsing('an event of 10,000 nested arrays', entryWith(eventEntry, { event: deepArray(10_000) }), invalidEntry('event')),
+  entryParsing('an extra key', entryWith(eventEntry, { extra: 1 }), invalidEntry('extra')),
+  entryParsing('an own "__proto__" key (JSON)', entryJson(eventEntry, (text) => text.replace('{', '{"__proto__":{"polluted":true},')), invalidEntry('__proto__')),
+  entryParsing('a "constructor" key', entryWith(eventEntry, { constructor: { prototype: { polluted: true } } }), invalidEntry('constructor')),
+  entryParsing('an own "__proto__" key in the event (JSON)', entryJson(eventEntry, (text) => text.replace('"event":{', '"event":{"__proto__":{"polluted":true},')), invalidEntry('event.__proto__')),
+  entryParsing('an own "__proto__" key in the actor (JSON)', entryJson(eventEntry, (text) => text.replace('"actor":{', '"actor":{"__proto__":{"roles":["director"]},')), invalidEntry('event.actor.__proto__')),
+  entryParsing('an own "__proto__" key in the opening input (JSON)', entryJson(openedEntry, (text) => text.replace('"input":{', '"input":{"__proto__":{"amount":5},')), invalidEntry('input.__proto__')),
+  // Field records: zod would drop the key unseen, so it is refused by name, as parseDeal refuses `fields.__proto__`.
+  entryParsing('an own "__proto__" key in the opening\'s fields (JSON)', entryJson(openedEntry, (text) => text.replace('"input":{', '"input":{"fields":{"__proto__":{"polluted":true}},')), invalidEntry('input.fields.__proto__')),
+  entryParsing('an own "__proto__" key in an event\'s fields (JSON)', () => fromJson(`{"dealId":"deal-1","revision":2,"version":1,"at":${T0 + HOUR},"by":"manager-1","from":"new","to":"new","status":"open","type":"setFields","event":{"type":"setFields","fields":{"__proto__":{"polluted":true}},"at":${T0 + HOUR},"actor":{"id":"manager-1"}}}`), invalidEntry('event.fields.__proto__')),
+  entryParsing('an own "__proto__" key in a migration\'s retired fields (JSON)', entryJson(migratedEntry, (text) => text.replace('{', '{"retiredFields":{"__proto__":{"polluted":true}},')), invalidEntry('retiredFields.__proto__')),
+  entryParsing('an unknown type', entryWith(eventEntry, { type: 'explode' }), invalidEntry('type')),
+  entryParsing('type "__proto__"', entryWith(eventEntry, { type: '__proto__' }), invalidEntry('type')),
+  entryParsing('type "constructor"', entryWith(eventEntry, { type: 'constructor' }), invalidEntry('type')),
+  entryParsing('an unknown status', entryWith(eventEntry, { status: 'won' }), invalidEntry('status')),
+  entryParsing('a stage that is not an id', entryWith(eventEntry, { to: 'a b' }), invalidEntry('to')),
+  // Huge strings.
+  entryParsing('a deal id of a megabyte', entryWith(eventEntry, { dealId: MEGABYTE }), invalidEntry('dealId')),
+  entryParsing('an author of a megabyte', entryWith(eventEntry, { by: MEGABYTE }), invalidEntry('by')),
+  entryParsing('an outcome id of a megabyte', eventWith({ outcomeId: MEGABYTE }), invalidEntry('event.outcomeId')),
+  entryParsing('a migration reason of a megabyte', entryWith(migratedEntry, { reason: MEGABYTE }), invalidEntry('reason')),
+  entryParsing('1,001 retired fields', entryWith(migratedEntry, { retiredFields: Object.fromEntries(Array.from({ length: 1001 }, (_, index) => [`field-${index}`, index])) }), invalidEntry('retiredFields')),
+  // Revisions.
+  entryParsing('an "opened" entry at revision 2', entryWith(openedEntry, { revision: 2 }), invalidEntry('revision')),
+  entryParsing('an event at revision 1', entryWith(eventEntry, { revision: 1 }), invalidEntry('revision')),
+  entryParsing('a migration at revision 1', entryWith(migratedEntry, { revision: 1 }), invalidEntry('revision')),
+  entryParsing('revision 0', entryWith(eventEntry, { revision: 0 }), invalidEntry('revision')),
+  entryParsing('a fractional revision', entryWith(eventEntry, { revision: 1.5 }), invalidEntry('revision')),
+  entryParsing('revision NaN', entryWith(eventEntry, { revision: Number.NaN }), invalidEntry('revision')),
+  entryParsing('revision as a string', entryWith(eventEntry, { revision: '2' }), invalidEntry('revision')),
+  entryParsing('version 0', entryWith(eventEntry, { version: 0 }), invalidEntry('version')),
+  // Times.
+  entryParsing('a time NaN', entryWith(eventEntry, { at: Number.NaN }), invalidEntry('at')),
+  entryParsing('a time Infinity', entryWith(eventEntry, { at: Number.POSITIVE_INFINITY }), invalidEntry('at')),
+  entryParsing('a negative time', entryWith(eventEntry, { at: -1 }), invalidEntry('at')),
+  entryParsing('a fractional time', entryWith(eventEntry, { at: T0 + 0.5 }), invalidEntry('at')),
+  entryParsing('a time as a string', entryWith(eventEntry, { at: '2026-01-12T10:00:00Z' }), invalidEntry('at')),
+  entryParsing('a time past the maximum', entryWith(eventEntry, { at: 9e15 }), invalidEntry('at')),
+  entryParsing('an event time NaN', eventWith({ at: Number.NaN }), invalidEntry('event.at')),
+  entryParsing('an opening time NaN', () => withKey(openedEntry(), 'input', withKey((openedEntry() as { input: unknown }).input, 'at', Number.NaN)), invalidEntry('input.at')),
+  // Entries that contradict themselves.
+  entryParsing('an entry type other than its event\'s', entryWith(eventEntry, { type: 'setFields' }), invalidEntry('event.type')),
+  entryParsing('an event time other than the entry\'s', eventWith({ at: T0 + 2 * HOUR }), invalidEntry('event.at')),
+  entryParsing('an author other than the event\'s actor', entryWith(eventEntry, { by: director.id }), invalidEntry('event.actor.id')),
+  entryParsing('an "opened" entry of another deal', entryWith(openedEntry, { dealId: 'deal-2' }), invalidEntry('input.id')),
+  entryParsing('an "opened" entry at another time than its input', entryWith(openedEntry, { at: T0 - 1 }), invalidEntry('input.at')),
+  entryParsing('an "opened" entry that is closed', entryWith(openedEntry, { status: 'closed' }), invalidEntry('status')),
+  entryParsing('an "opened" entry that moves the deal', entryWith(openedEntry, { to: 'acquaintance' }), invalidEntry('status')),
+  entryParsing('a migration to the same version', entryWith(migratedEntry, { fromVersion: 2 }), invalidEntry('fromVersion')),
+  entryParsing('a migration with unknown deadlines', entryWith(migratedEntry, { deadlines: 'ignore' }), invalidEntry('deadlines')),
+  entryParsing('an "opened" entry with an event', entryWith(openedEntry, { event: (eventEntry() as { event: unknown }).event }), invalidEntry('event')),
+  // What must pass.
+  entryParsing('the "opened" entry as stored', openedEntry, { accepted: true }),
+  entryParsing('an event entry as JSON', entryJson(eventEntry, (text) => text), { accepted: true }),
+  entryParsing('a migrated entry', migratedEntry, { accepted: true }),
+];
+
+const replayRows: readonly Row[] = [
+  replaying('an empty log', () => [], invalidEntry('[0]')),
+  replaying('null instead of a log', () => null, { code: 'unreadable_input', path: '[0]' }),
+  replaying('a number instead of a log', () => 7, { code: 'unreadable_input', path: '[0]' }),
+  replaying('a string instead of a log', () => 'opened', invalidEntry('[0]')),
+  replaying('a hole in the log', logWith(1, () => undefined), invalidEntry('[1]')),
+  replaying('10,000 nested arrays as an entry', logWith(1, () => deepArray(10_000)), invalidEntry('[1]')),
+  replaying('an own "__proto__" key in an event\'s fields (JSON)', () => [openedEntry(), fromJson(`{"dealId":"deal-1","revision":2,"version":1,"at":${T0 + HOUR},"by":"manager-1","from":"new","to":"new","status":"open","type":"setFields","event":{"type":"setFields","fields":{"__proto__":{"polluted":true}},"at":${T0 + HOUR},"actor":{"id":"manager-1"}}}`)], invalidEntry('[1].event.fields.__proto__')),
+  replaying('an own "__proto__" key in an entry (JSON)', logWith(1, entryJson(eventEntry, (text) => text.replace('{', '{"__proto__":{"status":"closed"},'))), invalidEntry('[1].__proto__')),
+  replaying('an author of a megabyte', logWith(1, entryWith(eventEntry, { by: MEGABYTE })), invalidEntry('[1].by')),
+  replaying('a time NaN', logWith(1, entryWith(eventEntry, { at: Number.NaN })), invalidEntry('[1].at')),
+  replaying('a log that does not start with "opened"', () => fixtureLog().slice(1), invalidEntry('[0].type')),
+  replaying('a second "opened" entry', () => [openedEntry(), openedEntry()], invalidEntry('[1].type')),
+  replaying('a revision skipped', logWith(1, entryWith(eventEntry, { revision: 3 })), invalidEntry('[1].revision')),
+  replaying('a revision repeated', () => { const log = longerLog(); return [log[0], log[1], withKey(log[2], 'revision', 2)]; }, invalidEntry('[2].revision')),
+  replaying('an entry of another deal', logWith(1, entryWith(eventEntry, { dealId: 'deal-2' })), invalidEntry('[1].dealId')),
+  replaying('an entry starting elsewhere', logWith(1, entryWith(eventEntry, { from: 'payment' })), invalidEntry('[1].from')),
+  replaying('an entry ending in another stage', logWith(1, entryWith(eventEntry, { to: 'offer' })), { code: 'replay_mismatch', path: '[1].to' }),
+  replaying('an entry with another status', logWith(1, entryWith(eventEntry, { status: 'closed' })), { code: 'replay_mismatch', path: '[1].status' }),
+  replaying('an event before the deal opened', logWith(1, () => withKey(eventWith({ at: T0 - 1 })(), 'at', T0 - 1)), { code: 'event_before_open', path: '[1].at' }),
+  replaying('times going back', () => { const log = longerLog(); const last = withKey(log[2], 'at', T0 + HOUR - 1); return [log[0], log[1], withKey(last, 'event', withKey((last as { event: unknown }).event, 'at', T0 + HOUR - 1))]; }, { code: 'event_out_of_order', path: '[2].at' }),
+  replaying('a migration on the same topic to a stage it does not have', () => [...fixtureLog(), entryWith(migratedEntry, { to: 'nowhere' })()], { code: 'unknown_stage', path: '[2].to' }),
+  replaying('the log as stored', fixtureLog, { accepted: true }),
+  replaying('the log as JSON', () => fromJson(JSON.stringify(longerLog())), { accepted: true }),
+];
+
 describe('adversarial deals', () => {
-  const all = [...applyRows, ...parseRows, ...openRows];
+  const all = [...applyRows, ...parseRows, ...openRows, ...logRows, ...replayRows];
 
   it('the corpus is large and every row is distinct', () => {
     expect(applyRows.length + parseRows.length).toBeGreaterThanOrEqual(60);
+    expect(logRows.length + replayRows.length).toBeGreaterThanOrEqual(60);
     expect(new Set(all.map((candidate) => candidate.name)).size).toBe(all.length);
   });
 
@@ -269,7 +433,7 @@ describe('adversarial deals', () => {
   });
 
   it('parseDeal never throws on exotic objects (a throwing getter, a proxy)', () => {
-    const getter = Object.defineProperty({ ...openDealFixture() }, 'history', {
+    const getter = Object.defineProperty({ ...openDealFixture() }, 'lastEventAt', {
       enumerable: true,
       get() {
         throw new Error('storage gone');
@@ -281,6 +445,43 @@ describe('adversarial deals', () => {
       },
     });
     for (const input of [getter, proxy]) expect(parseDeal(topic, input)).toMatchObject({ ok: false, error: { code: 'invalid_deal' } });
+  });
+
+  it('the log of the fixture replays to the fixture, and parseLogEntry gives back equal, separate entries', () => {
+    expect(replayDeal(topic, fixtureLog())).toStrictEqual({ ok: true, deal: openDealFixture() });
+    for (const stored of JSON.parse(JSON.stringify(longerLog())) as unknown[]) {
+      const parsed = parseLogEntry(stored);
+      if (!parsed.ok) expect.fail(parsed.error.message);
+      expect(parsed.entry).toStrictEqual(stored);
+      expect(parsed.entry).not.toBe(stored);
+    }
+  });
+
+  it('parseLogEntry and replayDeal never throw on exotic entries and logs (a throwing getter, a proxy, a throwing iterator)', () => {
+    const boom = (): never => {
+      throw new Error('storage gone');
+    };
+    const getter = Object.defineProperty({ ...eventEntry() }, 'at', { enumerable: true, get: boom });
+    const eventGetter = { ...eventEntry(), event: Object.defineProperty({ ...(eventEntry() as { event: object }).event }, 'actor', { enumerable: true, get: boom }) };
+    const proxy = new Proxy({ ...eventEntry() }, { get: boom, ownKeys: boom, getPrototypeOf: boom, getOwnPropertyDescriptor: boom, has: boom });
+    for (const input of [getter, eventGetter, proxy]) {
+      const parsed = parseLogEntry(input);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(['invalid_log_entry', 'unreadable_input']).toContain(parsed.error.code);
+      const replayed = replayDeal(topic, [openedEntry(), input]);
+      expect(replayed).toMatchObject({ ok: false, index: 1 });
+      if (!replayed.ok) expect(['invalid_log_entry', 'unreadable_input']).toContain(replayed.error.code);
+    }
+    const log = fixtureLog();
+    const failing: Iterable<unknown> = {
+      *[Symbol.iterator]() {
+        yield log[0];
+        throw new Error('connection reset');
+      },
+    };
+    expect(replayDeal(topic, failing)).toMatchObject({ ok: false, index: 0, error: { code: 'unreadable_input' } });
+    const throwingIterator = { [Symbol.iterator]: boom } as unknown as Iterable<unknown>;
+    expect(replayDeal(topic, throwingIterator)).toMatchObject({ ok: false, index: 0, error: { code: 'unreadable_input' } });
   });
 
   it('a deal with an own "__proto__" key is worked on as the deal it is, and the key is not copied', () => {

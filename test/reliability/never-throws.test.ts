@@ -3,7 +3,8 @@
  * value in any argument position with a typed result. Each argument of each
  * export below gets, in turn, `null`, `undefined`, a number, a proxy whose
  * every trap throws, an object whose getters throw and a frozen foreign
- * object (a Date), while the other arguments stay valid.
+ * object (a Date), while the other arguments stay valid. The arguments that
+ * are plain data (deals, log entries, inputs) must come back unmodified.
  */
 import { describe, expect, it } from 'vitest';
 
@@ -27,7 +28,10 @@ import {
   overdue,
   overdueNotices,
   parseDeal,
+  parseLogEntry,
   planMigration,
+  replayDeal,
+  replayEntry,
   safeParseTopic,
   standardTopic,
   compileTopic,
@@ -39,7 +43,7 @@ const boom = (): never => {
 };
 const throwingProxy = new Proxy({}, { get: boom, has: boom, ownKeys: boom, getOwnPropertyDescriptor: boom, getPrototypeOf: boom, apply: boom });
 const throwingGetters = Object.defineProperties({}, Object.fromEntries(
-  ['id', 'stageId', 'status', 'topicId', 'kind', 'locale', 'lint', 'kinds', 'clientDeals', 'deadlines', 'stageDueAt', 'dueAt'].map((key) => [key, { get: boom, enumerable: true }]),
+  ['id', 'stageId', 'status', 'topicId', 'kind', 'locale', 'lint', 'kinds', 'clientDeals', 'deadlines', 'stageDueAt', 'dueAt', 'deal', 'entries', 'type', 'dealId', 'revision', 'at'].map((key) => [key, { get: boom, enumerable: true }]),
 ));
 const hostile: ReadonlyArray<readonly [string, unknown]> = [
   ['null', null],
@@ -54,6 +58,10 @@ const topic = compileSales(standardTopic);
 const opened = openDeal(topic, { id: 'd-1', clientId: 'c-1', ownerId: manager.id, at: MONDAY });
 if (!opened.ok) throw new Error('the standard topic opens a deal');
 const deal = opened.deal;
+const moved = applyEvent(topic, deal, { type: 'recordOutcome', outcomeId: 'qualified', at: MONDAY + 1, actor: manager });
+if (!moved.ok) throw new Error('the standard topic records an outcome');
+/** The deal's log, kept by the caller beside the deal. */
+const log = [opened.entry, moved.entry];
 const input = { id: 'd-2', clientId: 'c-1', ownerId: manager.id, at: MONDAY };
 const v2 = compileSales({ ...standardTopic, version: 2 });
 const plan = planMigration(topic, v2, [deal]);
@@ -73,7 +81,7 @@ if (!planned.ok) throw new Error('a service topic plans an event');
 const plannedEvent = planned.event;
 
 /** Each export with valid arguments and what a typed answer looks like. */
-const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...args: never[]) => unknown; typed: (result: unknown) => boolean }> = [
+const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...args: never[]) => unknown; typed: (result: unknown) => boolean; plain?: readonly number[] }> = [
   { name: 'safeParseTopic', args: [standardTopic, {}], call: safeParseTopic, typed: (r) => (r as Answer)?.ok === true || ((r as Answer)?.issues?.length ?? 0) > 0 },
   { name: 'applyEvent', args: [topic, deal, { type: 'recordOutcome', outcomeId: 'qualified', at: MONDAY + 1, actor: manager }], call: applyEvent, typed: resultOrError },
   { name: 'parseDeal', args: [topic, deal, {}], call: parseDeal, typed: resultOrError },
@@ -85,7 +93,16 @@ const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...a
   { name: 'availableOutcomes', args: [topic, deal, MONDAY, manager], call: availableOutcomes, typed: (r) => Array.isArray(r) },
   { name: 'planMigration', args: [topic, v2, [deal], {}], call: planMigration, typed: planOrConflicts },
   { name: 'migrateDeal', args: [plan, deal, { at: MONDAY + 1 }], call: migrateDeal, typed: resultOrError },
-  { name: 'funnelReport', args: [topic, [deal], { now: MONDAY + 1 }], call: funnelReport, typed: resultOrError },
+  { name: 'funnelReport', args: [topic, [{ deal: moved.deal, entries: log }], { now: MONDAY + 1 }], call: funnelReport, typed: resultOrError, plain: [1, 2] },
+  { name: 'funnelReport (one deal with a hostile log)', args: [topic, log, { now: MONDAY + 1 }], call: (t: never, entries: never, o: never) => funnelReport(t, [{ deal: moved.deal, entries }], o), typed: resultOrError, plain: [1, 2] },
+  { name: 'funnelReport (a hostile deal with its log)', args: [moved.deal, log], call: (d: never, entries: never) => funnelReport(topic, [{ deal: d, entries }], { now: MONDAY + 1 }), typed: resultOrError, plain: [0, 1] },
+  { name: 'replayDeal', args: [topic, log], call: replayDeal, typed: resultOrError, plain: [1] },
+  { name: 'replayDeal (the versions of a topic)', args: [[topic, v2], log], call: replayDeal, typed: resultOrError, plain: [1] },
+  { name: 'replayDeal (a hostile entry in the log)', args: [opened.entry, moved.entry], call: (first: never, second: never) => replayDeal(topic, [first, second]), typed: resultOrError, plain: [0, 1] },
+  { name: 'replayEntry', args: [topic, deal, moved.entry], call: replayEntry, typed: resultOrError, plain: [1, 2] },
+  { name: 'replayEntry (the opening)', args: [[topic], undefined, opened.entry], call: replayEntry, typed: resultOrError, plain: [2] },
+  { name: 'parseLogEntry', args: [moved.entry], call: parseLogEntry, typed: resultOrError, plain: [0] },
+  { name: 'parseLogEntry (the opening)', args: [opened.entry], call: parseLogEntry, typed: resultOrError, plain: [0] },
   { name: 'canEditTopic', args: [director], call: canEditTopic, typed: (r) => typeof r === 'boolean' },
   { name: 'canUseTopic', args: [topic, director], call: canUseTopic, typed: (r) => typeof r === 'boolean' },
   { name: 'isApprover', args: [director, [{ role: 'director' }]], call: isApprover, typed: (r) => typeof r === 'boolean' },
@@ -96,22 +113,60 @@ const cases: ReadonlyArray<{ name: string; args: readonly unknown[]; call: (...a
   { name: 'cancelEvent', args: [serviceTopic, plannedEvent, { actor: manager, at: MONDAY + 1, reason: 'Client asked' }], call: cancelEvent, typed: eventOrError },
 ];
 
+/** Copies of the plain-data arguments at `positions`, to compare with after a call. */
+const snapshot = (args: readonly unknown[], positions: readonly number[], except = -1): ReadonlyMap<number, unknown> =>
+  new Map(positions.filter((position) => position !== except).map((position) => [position, structuredClone(args[position])]));
+const expectUnchanged = (args: readonly unknown[], before: ReadonlyMap<number, unknown>): void => {
+  for (const [position, copy] of before) expect(args[position], `argument ${position + 1}`).toStrictEqual(copy);
+};
+
 describe('never-throwing exports answer hostile arguments with typed results', () => {
-  for (const { name, args, call, typed } of cases) {
+  for (const { name, args, call, typed, plain = [] } of cases) {
     it(`${name}: valid arguments give a typed answer`, () => {
+      const before = snapshot(args, plain);
       expect(typed(call(...(args as never[])))).toBe(true);
+      expectUnchanged(args, before);
     });
     for (let position = 0; position < args.length; position += 1) {
       for (const [label, value] of hostile) {
         it(`${name}: ${label} as argument ${position + 1}`, () => {
           const hostileArgs = args.map((arg, index) => (index === position ? value : arg));
+          const before = snapshot(hostileArgs, plain, position);
           let result: unknown;
           expect(() => (result = call(...(hostileArgs as never[])))).not.toThrow();
           expect(typed(result)).toBe(true);
+          expectUnchanged(hostileArgs, before);
         });
       }
     }
   }
+
+  it('the valid log replays to the deal it was kept beside, entry by entry too', () => {
+    expect(replayDeal(topic, log)).toStrictEqual({ ok: true, deal: moved.deal });
+    expect(replayDeal([topic, v2], log)).toStrictEqual({ ok: true, deal: moved.deal });
+    const first = replayEntry(topic, undefined, opened.entry);
+    expect(first).toStrictEqual({ ok: true, deal });
+    expect(replayEntry(topic, deal, moved.entry)).toStrictEqual({ ok: true, deal: moved.deal });
+    expect(parseLogEntry(moved.entry)).toStrictEqual({ ok: true, entry: moved.entry });
+  });
+
+  it('replayDeal, replayEntry and parseLogEntry name what they refuse', () => {
+    expect(replayDeal(null as never, log)).toMatchObject({ ok: false, index: 0, error: { code: 'invalid_topic', path: 'topic' } });
+    expect(replayDeal({ ...topic } as never, log)).toMatchObject({ ok: false, index: 0, error: { code: 'invalid_topic', path: 'topic' } });
+    expect(replayDeal(topic, null as never)).toMatchObject({ ok: false, index: 0, error: { code: 'unreadable_input' } });
+    expect(replayDeal(topic, throwingProxy as never)).toMatchObject({ ok: false, index: 0, error: { code: 'unreadable_input' } });
+    expect(replayDeal(topic, [])).toMatchObject({ ok: false, index: 0, error: { code: 'invalid_log_entry' } });
+    expect(replayDeal(topic, [opened.entry, throwingGetters])).toMatchObject({ ok: false, index: 1, error: { code: 'unreadable_input' } });
+    expect(replayDeal(topic, [opened.entry, null])).toMatchObject({ ok: false, index: 1, error: { code: 'invalid_log_entry', path: '' } });
+    expect(replayEntry(topic, undefined, moved.entry)).toMatchObject({ ok: false, error: { code: 'invalid_log_entry', path: 'type' } });
+    expect(replayEntry(topic, deal, opened.entry)).toMatchObject({ ok: false, error: { code: 'invalid_log_entry', path: 'type' } });
+    expect(replayEntry(topic, throwingGetters as never, moved.entry)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
+    expect(replayEntry(serviceTopic, undefined, opened.entry)).toMatchObject({ ok: false, error: { code: 'not_a_sales_topic' } });
+    expect(parseLogEntry(throwingProxy)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
+    expect(parseLogEntry(throwingGetters)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
+    expect(parseLogEntry(Object.freeze(new Date(0)))).toMatchObject({ ok: false, error: { code: 'invalid_log_entry', path: '' } });
+    expect(parseLogEntry(null)).toMatchObject({ ok: false, error: { code: 'invalid_log_entry', path: '' } });
+  });
 
   it('refuses a topic that compileTopic did not make, naming the argument', () => {
     const lookalike = { ...topic };
@@ -150,14 +205,19 @@ describe('never-throwing exports answer hostile arguments with typed results', (
     expect(found.map((hit) => hit.deal)).toEqual([late]);
   });
 
-  it('planMigration, migrateDeal and funnelReport answer with codes, and leave the caller\'s objects as they were', () => {
+  it('planMigration, migrateDeal, funnelReport and replayDeal answer with codes, and leave the caller\'s objects as they were', () => {
     const before = structuredClone(deal);
+    const logBefore = structuredClone(log);
     const frozenDeal = deepFreeze(structuredClone(deal));
+    const frozenLog = deepFreeze(structuredClone(log.slice(0, 1)));
     const options = deepFreeze({ at: MONDAY + 1 });
     const deals = deepFreeze([frozenDeal]);
+    const withLogs = deepFreeze([{ deal: frozenDeal, entries: frozenLog }]);
     expect(planMigration(topic, v2, deals).ok).toBe(true);
-    expect(migrateDeal(plan, frozenDeal, options).ok).toBe(true);
-    expect(funnelReport(topic, deals, deepFreeze({ now: MONDAY + 1 })).ok).toBe(true);
+    const migrated = migrateDeal(plan, frozenDeal, options);
+    expect(migrated).toMatchObject({ ok: true, entry: { type: 'migrated', dealId: frozenDeal.id, revision: frozenDeal.revision + 1, fromVersion: 1, version: 2, at: MONDAY + 1 } });
+    expect(funnelReport(topic, withLogs, deepFreeze({ now: MONDAY + 1 })).ok).toBe(true);
+    expect(replayDeal(topic, frozenLog)).toStrictEqual({ ok: true, deal: frozenDeal });
     expect(planMigration(topic, v2, null as never)).toMatchObject({ ok: false, conflicts: [{ code: 'invalid_deal', path: 'deals' }] });
     expect(planMigration(topic, v2, [throwingGetters] as never)).toMatchObject({ ok: false, conflicts: [{ code: 'unreadable_input', path: '[0]' }] });
     expect(planMigration(throwingProxy as never, v2, [deal])).toMatchObject({ ok: false, topic: null, conflicts: [{ code: 'unreadable_input' }] });
@@ -166,13 +226,21 @@ describe('never-throwing exports answer hostile arguments with typed results', (
     expect(migrateDeal({ ...plan, topic: { ...v2 } } as never, deal)).toMatchObject({ ok: false, error: { code: 'invalid_plan' } });
     expect(migrateDeal(throwingProxy as never, deal)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
     expect(migrateDeal(plan, throwingGetters as never)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
-    expect(funnelReport(null as never, [deal], { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'invalid_topic', path: 'topic' } });
+    const item = { deal, entries: log.slice(0, 1) };
+    expect(funnelReport(null as never, [item], { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'invalid_topic', path: 'topic' } });
     expect(funnelReport(topic, null as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'invalid_deals', path: 'deals' } });
-    expect(funnelReport(topic, [deal, throwingGetters] as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'unreadable_input', path: 'deals[1]' } });
+    expect(funnelReport(topic, [item, throwingGetters] as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'unreadable_input', path: 'deals[1]' } });
+    expect(funnelReport(topic, [item, { deal: throwingGetters, entries: [] }] as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'unreadable_input', path: 'deals[1]' } });
+    expect(funnelReport(topic, [{ deal, entries: throwingProxy }] as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'unreadable_input', path: 'deals[0]' } });
+    expect(funnelReport(topic, [{ deal, entries: [opened.entry, throwingGetters] }] as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'unreadable_input', path: 'deals[0]' } });
+    // A deal without its log, as the old input shape passed it, is refused rather than counted without its visits.
+    expect(funnelReport(topic, [deal] as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'invalid_deals', path: 'deals[0].entries' } });
+    expect(funnelReport(topic, [{ deal, entries: null }] as never, { now: MONDAY })).toMatchObject({ ok: false, error: { code: 'invalid_deals', path: 'deals[0].entries' } });
     // A null in the list is not a deal of this topic: skipped, like a deal of another topic.
-    const withNull = funnelReport(topic, [deal, null] as never, { now: MONDAY + 1 });
+    const withNull = funnelReport(topic, [item, null] as never, { now: MONDAY + 1 });
     expect(withNull.ok && withNull.report).toMatchObject({ deals: 2, skipped: 1, counted: 1 });
     expect(deal).toEqual(before);
+    expect(log).toEqual(logBefore);
     expect(frozenDeal).toEqual(before);
     expect(plan.deals).toHaveLength(1);
   });

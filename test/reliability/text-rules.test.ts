@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, dealEventSchema, openDeal, type Deal, type DealEvent } from '../../src/index.js';
+import { applyEvent, dealEventSchema, openDeal, parseLogEntry, replayDeal, type Deal, type DealEvent, type DealLogEntry } from '../../src/index.js';
 import { isWellFormedEvent } from '../../src/deal/event-check.js';
 import { parseDeal } from '../../src/deal/parse-deal.js';
 import { notesTopic } from '../support.js';
 
 /*
  * The text rules (src/definition/text.ts, issue 12 item 6) at the deal
- * boundary: events, new deals and stored deals refuse what PostgreSQL jsonb
+ * boundary: events, new deals, stored deals and the entries of their logs refuse what PostgreSQL jsonb
  * cannot store, ids of people with nothing visible or with bidirectional
  * controls, and text fields count the characters people see. The fast event
  * check still never lets through what the schema refuses, now with strings
@@ -57,10 +57,19 @@ describe('events', () => {
     });
   }
 
-  it('accepts bidirectional controls and invisible characters in comments, on the fast path', () => {
-    const candidate = event({ type: 'recordOutcome', outcomeId: 'next', comment: 'Call \u2067שלום\u2069 back\u200B 😀', fields: { note: '\u202Ex' } });
+  it('accepts bidirectional controls and invisible characters in comments, on the fast path, and the log entry keeps them exactly', () => {
+    const comment = 'Call \u2067שלום\u2069 back\u200B 😀';
+    const candidate = event({ type: 'recordOutcome', outcomeId: 'next', comment, fields: { note: '\u202Ex' } });
     expect(isWellFormedEvent(candidate)).toBe(true);
-    expect(applyEvent(notes, opened(), candidate).ok).toBe(true);
+    const result = applyEvent(notes, opened(), candidate);
+    if (!result.ok) expect.fail(result.error.message);
+    expect(result.entry.event).toMatchObject({ type: 'recordOutcome', comment, fields: { note: '\u202Ex' } });
+    expect(result.deal.fields.note).toBe('\u202Ex');
+    // And the entry, stored as JSON and read back, still has every code unit.
+    const readBack = parseLogEntry(JSON.parse(JSON.stringify(result.entry)));
+    if (!readBack.ok) expect.fail(readBack.error.message);
+    expect(readBack.entry).toStrictEqual(result.entry);
+    expect(readBack.entry.type === 'recordOutcome' && readBack.entry.event.type === 'recordOutcome' && readBack.entry.event.comment).toBe(comment);
   });
 });
 
@@ -106,41 +115,50 @@ describe('new deals', () => {
   }
 });
 
-describe('stored deals', () => {
-  /** A deal with a comment, a finish and a field, as JSON from the store. */
-  function stored(): Record<string, unknown> {
-    let deal = opened();
+describe('stored deals and their logs', () => {
+  /** A deal with a comment, a finish and a field, and its log, as JSON from the store. */
+  function stored(): { deal: Record<string, unknown>; entries: Record<string, unknown>[] } {
+    const first = openDeal(notes, { id: 'deal-1', clientId: 'client-1', ownerId: manager.id, at: T0 });
+    if (!first.ok) throw new Error(first.error.message);
+    let deal = first.deal;
+    const entries: DealLogEntry[] = [first.entry];
     for (const body of [
       { type: 'setFields', fields: { note: 'n' } },
       { type: 'recordOutcome', outcomeId: 'next', comment: 'c' },
       { type: 'recordOutcome', outcomeId: 'won', comment: 'w' },
     ]) {
-      const result = applyEvent(notes, deal, event({ ...body, at: (deal.history.at(-1)?.at ?? T0) + HOUR }));
+      const result = applyEvent(notes, deal, event({ ...body, at: deal.lastEventAt + HOUR }));
       if (!result.ok) throw new Error(result.error.message);
       deal = result.deal;
+      entries.push(result.entry);
     }
-    return JSON.parse(JSON.stringify(deal)) as Record<string, unknown>;
+    return JSON.parse(JSON.stringify({ deal, entries })) as { deal: Record<string, unknown>; entries: Record<string, unknown>[] };
   }
-  const set = (path: string, value: unknown): unknown => {
-    const deal = stored();
+  const setIn = (target: Record<string, unknown>, path: string, value: unknown): void => {
     const keys = path.split('.');
     const last = keys.pop() as string;
-    let target = deal as Record<string, unknown>;
-    for (const key of keys) target = target[key] as Record<string, unknown>;
-    target[last] = value;
+    let at = target;
+    for (const key of keys) at = at[key] as Record<string, unknown>;
+    at[last] = value;
+  };
+  const set = (path: string, value: unknown): unknown => {
+    const { deal } = stored();
+    setIn(deal, path, value);
     return deal;
   };
 
-  it('reads the untouched deal', () => {
-    expect(parseDeal(notes, stored()).ok).toBe(true);
+  it('reads the untouched deal, and its log replays to it', () => {
+    const { deal, entries } = stored();
+    expect(parseDeal(notes, deal).ok).toBe(true);
+    for (const entry of entries) expect(parseLogEntry(entry)).toStrictEqual({ ok: true, entry });
+    expect(replayDeal(notes, entries)).toStrictEqual({ ok: true, deal });
+    expect(entries.map((entry) => [entry.type, entry.by])).toEqual([['opened', manager.id], ['setFields', manager.id], ['recordOutcome', manager.id], ['recordOutcome', manager.id]]);
+    expect(entries[2]).toMatchObject({ event: { comment: 'c' } });
   });
 
   const rows: readonly (readonly [string, string, unknown, string])[] = [
-    ['U+0000 in a history comment', 'history.2.comment', 'c\u0000', 'history[2].comment'],
     ['a lone surrogate in the finish comment', 'finish.comment', '\uDBFF', 'finish.comment'],
     ['a lone surrogate in a field value', 'fields.note', 'n\uDC00', 'fields.note'],
-    ['a lone surrogate in a history field value', 'history.1.fields', { note: '\uD800' }, 'history[1].fields.note'],
-    ['U+0000 in who made an entry', 'history.1.by', 'm\u0000', 'history[1].by'],
     ['a blank owner id', 'ownerId', '\u200B', 'ownerId'],
     ['an override in the client id', 'clientId', '\u202Ec', 'clientId'],
     ['U+0000 in the stage id', 'stageId', 'b\u0000', 'stageId'],
@@ -149,6 +167,32 @@ describe('stored deals', () => {
     it(`refuses ${name}`, () => {
       const result = parseDeal(notes, set(path, value));
       expect(result.ok ? undefined : { code: result.error.code, path: result.error.path }).toEqual({ code: 'invalid_deal', path: reported });
+    });
+  }
+
+  /** [what, the entry changed, the path in it, the value, the path reported]. */
+  const logRows: readonly (readonly [string, number, string, unknown, string])[] = [
+    ['U+0000 in an outcome comment', 2, 'event.comment', 'c\u0000', 'event.comment'],
+    ['a lone surrogate in the finish comment', 3, 'event.comment', '\uDBFF', 'event.comment'],
+    ['a lone surrogate in a field value of an event', 1, 'event.fields', { note: '\uD800' }, 'event.fields.note'],
+    ['U+0000 in who made an entry', 1, 'by', 'm\u0000', 'by'],
+    ['an override in who made an entry', 2, 'by', '\u202Em', 'by'],
+    ['a blank deal id', 1, 'dealId', '\u200B\u2060', 'dealId'],
+    ['U+0000 in a stage id', 1, 'to', 'a\u0000', 'to'],
+    ['a blank actor id in the event', 1, 'event.actor.id', '\u00AD', 'event.actor.id'],
+    ['an isolate in a role of the event\'s actor', 2, 'event.actor.roles', ['\u2066director\u2069'], 'event.actor.roles.0'],
+    ['a lone surrogate in the opening\'s client id', 0, 'input.clientId', 'c\uD800', 'input.clientId'],
+    ['U+0000 in a field value of the opening', 0, 'input.fields', { note: 'a\u0000' }, 'input.fields.note'],
+  ];
+  for (const [name, index, path, value, reported] of logRows) {
+    it(`refuses ${name} in the log, naming the path, in parseLogEntry and replayDeal`, () => {
+      const { entries } = stored();
+      setIn(entries[index] as Record<string, unknown>, path, value);
+      const expected = { code: 'invalid_log_entry', path: reported.replace(/\.(\d+)(?=\.|$)/g, '[$1]') };
+      const parsed = parseLogEntry(entries[index]);
+      expect(parsed.ok ? undefined : { code: parsed.error.code, path: parsed.error.path }).toEqual(expected);
+      const replayed = replayDeal(notes, entries);
+      expect(replayed.ok ? undefined : { index: replayed.index, code: replayed.error.code, path: replayed.error.path }).toEqual({ index, ...expected });
     });
   }
 });
