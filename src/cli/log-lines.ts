@@ -25,7 +25,7 @@ const NEWLINE = 0x0a;
  *   if (line.ok) console.log(line.number, JSON.parse(line.text));
  * }
  */
-export async function* logLines(stream: AsyncIterable<Uint8Array | string>, maxLineBytes: number): AsyncGenerator<LogLine> {
+export async function* logLines(stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, maxLineBytes: number): AsyncGenerator<LogLine> {
   let parts: Buffer[] = [];
   let size = 0;
   let tooLong = false;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
 import type { Deal } from '../deal/deal.js';
 import { formatDealError, type DealError } from '../deal/errors.js';
-import { replayEntry } from '../log/replay.js';
+import { continueReplay } from '../log/replay.js';
 import { compileFile } from './diagram.js';
 import { painter, type CliIo } from './io.js';
 import { logLines } from './log-lines.js';
@@ -78,7 +78,7 @@ export async function replayCommand(log: string, topicFiles: readonly string[], 
       skipped += 1;
       continue;
     }
-    const step = replayEntry(topics, dealId === null ? undefined : deals.get(dealId), entry.value);
+    const step = continueReplay(topics, dealId === null ? undefined : deals.get(dealId), entry.value);
     if (step.ok) {
       deals.set(step.deal.id, step.deal);
       continue;

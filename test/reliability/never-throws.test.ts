@@ -160,7 +160,9 @@ describe('never-throwing exports answer hostile arguments with typed results', (
     expect(replayDeal(topic, [opened.entry, null])).toMatchObject({ ok: false, index: 1, error: { code: 'invalid_log_entry', path: '' } });
     expect(replayEntry(topic, undefined, moved.entry)).toMatchObject({ ok: false, error: { code: 'invalid_log_entry', path: 'type' } });
     expect(replayEntry(topic, deal, opened.entry)).toMatchObject({ ok: false, error: { code: 'invalid_log_entry', path: 'type' } });
-    expect(replayEntry(topic, throwingGetters as never, moved.entry)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
+    expect(replayEntry(topic, throwingGetters as never, moved.entry)).toMatchObject({ ok: false, error: { code: 'invalid_deal' } });
+    expect(replayEntry(topic, { id: 'deal-1', revision: 2, stageId: 'acquaintance' } as never, moved.entry)).toMatchObject({ ok: false, error: { code: 'invalid_deal' } });
+    expect(replayEntry(topic, null as never, moved.entry)).toMatchObject({ ok: false, error: { code: 'invalid_deal' } });
     expect(replayEntry(serviceTopic, undefined, opened.entry)).toMatchObject({ ok: false, error: { code: 'not_a_sales_topic' } });
     expect(parseLogEntry(throwingProxy)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
     expect(parseLogEntry(throwingGetters)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyEvent, openDeal, safeParseTopic, type Deal, type DealEvent } from '../../src/index.js';
+import { applyEvent, openDeal, parseLogEntry, safeParseTopic, type Deal, type DealEvent, type DealLogEntry } from '../../src/index.js';
 import { parseDeal } from '../../src/deal/parse-deal.js';
 import { edit, salesInput } from '../definition/helpers.js';
 import { notesTopic } from '../support.js';
@@ -152,9 +152,11 @@ describe('deals', () => {
     expect(refusedEvents).toBeGreaterThan(30);
   }, 60_000);
 
-  /** A deal with a field, comments and a finish, as JSON from the store. */
-  function storedDeal(): Record<string, unknown> {
-    let deal = (openDeal(notes, { id: 'd-1', clientId: 'c-1', ownerId: 'manager-1', at: T0 }) as { deal: Deal }).deal;
+  /** A deal with a field, comments and a finish, and its log, as JSON from the store. */
+  function stored(): { deal: Record<string, unknown>; entries: Record<string, unknown>[] } {
+    const opened = openDeal(notes, { id: 'd-1', clientId: 'c-1', ownerId: 'manager-1', at: T0 }) as { deal: Deal; entry: DealLogEntry };
+    let deal = opened.deal;
+    const entries: DealLogEntry[] = [opened.entry];
     const plan: DealEvent[] = [
       { type: 'setFields', fields: { note: 'n', code: 'c' }, at: T0 + HOUR, actor: { id: 'manager-1' } },
       { type: 'recordOutcome', outcomeId: 'next', comment: 'c', at: T0 + 2 * HOUR, actor: { id: 'manager-1' } },
@@ -164,10 +166,50 @@ describe('deals', () => {
       const result = applyEvent(notes, deal, candidate);
       if (!result.ok) throw new Error(result.error.message);
       deal = result.deal;
+      entries.push(result.entry);
     }
-    return JSON.parse(JSON.stringify(deal)) as Record<string, unknown>;
+    return JSON.parse(JSON.stringify({ deal, entries })) as { deal: Record<string, unknown>; entries: Record<string, unknown>[] };
   }
-  const DEAL_SLOTS = ['id', 'clientId', 'ownerId', 'fields.note', 'fields.code', 'history.1.by', 'history.2.comment', 'history.1.fields.note', 'finish.comment', 'finish.by'] as const;
+  const storedDeal = () => stored().deal;
+  const DEAL_SLOTS = ['id', 'clientId', 'ownerId', 'fields.note', 'fields.code', 'finish.comment', 'finish.by'] as const;
+  const ENTRY_SLOTS = ['1.by', '1.event.actor.id', '1.event.fields.note', '2.event.comment', '0.input.clientId', '3.dealId'] as const;
+
+  /** Puts each value at its dotted slot of the target. */
+  function place(target: Record<string, unknown>, slots: readonly (readonly [string, string])[]): void {
+    for (const [slot, value] of slots) {
+      const keys = slot.split('.');
+      const last = keys.pop() as string;
+      let at = target;
+      for (const key of keys) at = at[key] as Record<string, unknown>;
+      at[last] = value;
+    }
+  }
+
+  it('log entries read from storage with any text in any slot: parseLogEntry accepts only what jsonb stores', async () => {
+    let accepted = 0;
+    let refusedByDb = 0;
+    const changes = fc.uniqueArray(fc.tuple(fc.constantFrom(...ENTRY_SLOTS), text), { minLength: 1, maxLength: 3, selector: ([slot]) => slot });
+    await fc.assert(
+      fc.asyncProperty(changes, async (slots) => {
+        const { entries } = stored();
+        place(entries as unknown as Record<string, unknown>, slots);
+        for (const entry of entries) {
+          const result = parseLogEntry(entry);
+          if (!(await stores(entry))) {
+            refusedByDb += 1;
+            expect(result.ok, 'parseLogEntry accepted an entry jsonb refuses').toBe(false);
+          }
+          if (result.ok) {
+            accepted += 1;
+            expect(await stores(result.entry)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 200, seed: 64 },
+    );
+    expect(accepted).toBeGreaterThan(30);
+    expect(refusedByDb).toBeGreaterThan(30);
+  }, 60_000);
 
   it('read from storage with any text in any slot: parseDeal accepts only what jsonb stores', async () => {
     let accepted = 0;
@@ -176,13 +218,7 @@ describe('deals', () => {
     await fc.assert(
       fc.asyncProperty(changes, async (slots) => {
         const deal = storedDeal();
-        for (const [slot, value] of slots) {
-          const keys = slot.split('.');
-          const last = keys.pop() as string;
-          let target = deal;
-          for (const key of keys) target = target[key] as Record<string, unknown>;
-          target[last] = value;
-        }
+        place(deal, slots);
         const result = parseDeal(notes, deal);
         if (!(await stores(deal))) {
           refusedByDb += 1;
