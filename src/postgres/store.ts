@@ -173,6 +173,9 @@ SELECT id, state, LEAST(stage_due_at, due_at, idle_due_at)::float8 AS due
  ORDER BY LEAST(stage_due_at, due_at, idle_due_at), id
  LIMIT $5`;
 
+/** The statements whose plans matter at scale, for EXPLAIN in tests and docs. */
+export const STATEMENTS = Object.freeze({ CLAIM_EFFECTS, OVERDUE_PAGE, UPDATE_DEAL, INSERT_DEAL });
+
 const columns = (deal: Deal) => [deal.topicVersion, deal.status, deal.stageId, deal.stageDueAt, deal.dueAt, deal.idleDueAt] as const;
 
 function databaseError(error: unknown): Failure {
@@ -251,12 +254,12 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
     /** Applies the schema versions this database has not seen; idempotent. Answers the versions applied now. */
     migrate: (): Promise<{ ok: true; applied: number[] } | Failure> =>
       guarded(async () => {
-        await db.query('schema_versions', 'CREATE TABLE IF NOT EXISTS crm_schema_versions (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
         const applied: number[] = [];
         for (const { version, sql } of SCHEMA_VERSIONS) {
           const done = await db.transaction(async (tx) => {
-            // One migrator at a time: the others wait here, then see the version recorded.
-            await tx.query('migrate_lock', 'LOCK TABLE crm_schema_versions IN EXCLUSIVE MODE');
+            // One migrator at a time (a transaction-scoped advisory lock): the others wait here, then see the version recorded.
+            await tx.query('migrate_lock', 'SELECT pg_advisory_xact_lock(7146812)');
+            await tx.query('schema_versions', 'CREATE TABLE IF NOT EXISTS crm_schema_versions (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
             const seen = await tx.query('migrate_seen', 'SELECT 1 FROM crm_schema_versions WHERE version = $1', [version]);
             if (seen.rows.length > 0) return false;
             for (const [index, statement] of splitStatements(sql).entries()) await tx.query(`migrate_v${version}_${index}`, statement);

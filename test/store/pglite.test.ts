@@ -31,7 +31,7 @@ describe('the store on PGlite', () => {
     expect(await store.saveTopic(standardTopic)).toMatchObject({ ok: true, created: false });
     const other = { ...standardTopic, name: 'Renamed' };
     expect(await store.saveTopic(other)).toMatchObject({ ok: false, error: { code: 'topic_version_exists' } });
-    const edited = editTopic({ id: 'director', roles: ['director'] }, standardTopic, [{ op: 'setTopic', changes: { name: 'Standard v2' } }] as never);
+    const edited = editTopic({ id: 'director', roles: ['director'] } as never, standardTopic, [{ op: 'setTopic', changes: { name: 'Standard v2' } }] as never);
     if (edited.ok) {
       expect(await store.saveTopic(edited.topic)).toMatchObject({ ok: true, version: 2 });
       expect(await store.loadTopic('standard')).toMatchObject({ ok: true, topic: { version: 2 } });
