@@ -10,13 +10,13 @@
 import {
   applyEvent,
   compileTopic,
-  dealSchema,
   findOverdue as findOverdueDeals,
   openDeal,
   parseDeal,
   type CompiledTopic,
   type Deal,
   type DealError,
+  type DealLogEntry,
   type DealEvent,
   type Effect,
   type OpenDealInput,
@@ -52,15 +52,9 @@ const fail = (code: StoreErrorCode, params: Record<string, string | number>, mes
   error: { code, params, message, ...(path === undefined ? {} : { path }) },
 });
 
-/** One log entry as the store returns it. */
-export type LogEntry = Deal extends { readonly history: readonly (infer E)[] } ? E : Record<string, unknown>;
-
-/** A deal's state as stored: the deal without a history (the log holds it). */
-type DealState = Omit<Deal, 'history'>;
-
 /** The answer of `open` and `apply`. `duplicate` is true when the event id was seen before and nothing new was written. */
 export type ApplyAnswer =
-  | { readonly ok: true; readonly deal: Deal; readonly entry: LogEntry; readonly effects: readonly Effect[]; readonly duplicate: boolean }
+  | { readonly ok: true; readonly deal: Deal; readonly entry: DealLogEntry; readonly effects: readonly Effect[]; readonly duplicate: boolean }
   | Failure;
 
 /** A claimed effect: carry it out, then `completeEffects([id])`. */
@@ -84,40 +78,10 @@ export interface StoreOptions {
   readonly maxRetries?: number;
 }
 
-// --- The one place where the deal's shape before and after the append-only log (issue 14) differ. ---
-
-/** Whether the core's deal still carries its history (before issue 14). */
-const DEAL_HAS_HISTORY = 'history' in dealSchema.shape;
-
-/** The log entry of an accepted change: `result.entry` when the core returns one, else the deal's last history entry. */
-export function logEntryOf(result: { readonly deal: Deal; readonly entry?: unknown }): LogEntry {
-  if (result.entry !== undefined) return result.entry as LogEntry;
-  const history = (result.deal as { history?: readonly unknown[] }).history ?? [];
-  return history[history.length - 1] as LogEntry;
-}
-
-/** The state to store: the deal without its history. */
-function stateOf(deal: Deal): DealState {
-  if (!DEAL_HAS_HISTORY) return deal;
-  const { history: _history, ...state } = deal as Deal & { history?: unknown };
-  return state;
-}
-
-/** The deal as the core expects it, from the stored state and (before issue 14) the log. */
-function dealOf(state: unknown, entries: readonly unknown[] | null): unknown {
-  if (!DEAL_HAS_HISTORY || typeof state !== 'object' || state === null) return state;
-  return { ...state, history: entries ?? [] };
-}
-
-/** The statement that reads a deal for work: its state, its log before issue 14, and the revision of an event id seen before. */
-const LOAD_DEAL = DEAL_HAS_HISTORY
-  ? `SELECT d.state, d.topic_id, d.topic_version,
-            (SELECT jsonb_agg(e.entry ORDER BY e.revision) FROM crm_deal_entries e WHERE e.deal_id = d.id) AS entries,
-            (SELECT e.revision FROM crm_deal_entries e WHERE e.deal_id = d.id AND e.event_id = $2) AS seen
-       FROM crm_deals d WHERE d.id = $1`
-  : `SELECT d.state, d.topic_id, d.topic_version, NULL::jsonb AS entries,
-            (SELECT e.revision FROM crm_deal_entries e WHERE e.deal_id = d.id AND e.event_id = $2) AS seen
-       FROM crm_deals d WHERE d.id = $1`;
+/** The statement that reads a deal for work: its state and the revision of an event id seen before. */
+const LOAD_DEAL = `SELECT d.state, d.topic_id, d.topic_version,
+         (SELECT e.revision FROM crm_deal_entries e WHERE e.deal_id = d.id AND e.event_id = $2) AS seen
+    FROM crm_deals d WHERE d.id = $1`;
 
 // --- Statements. ---
 
@@ -233,21 +197,21 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
 
   /** Reads a deal (checked with parseDeal) with its topic, and the revision of `eventId` if that event was stored before. */
   async function readDeal(id: string, eventId: string | null): Promise<{ ok: true; deal: Deal; topic: CompiledTopic; seen: number | null } | Failure> {
-    const result = await db.query<{ state: unknown; topic_id: string; topic_version: number; entries: unknown[] | null; seen: number | null }>('load_deal', LOAD_DEAL, [id, eventId]);
+    const result = await db.query<{ state: unknown; topic_id: string; topic_version: number; seen: number | null }>('load_deal', LOAD_DEAL, [id, eventId]);
     const row = result.rows[0];
     if (row === undefined) return fail('deal_not_found', { id }, `No deal "${id}" is stored.`, 'dealId');
     const topic = await topicOf(db, row.topic_id, row.topic_version);
     if (!topic.ok) return topic;
-    const parsed = parseDeal(topic.topic, dealOf(row.state, row.entries));
+    const parsed = parseDeal(topic.topic, row.state);
     if (!parsed.ok) return fail('malformed_row', { table: 'crm_deals', id, detail: `${parsed.error.code} at ${parsed.error.path ?? ''}: ${parsed.error.message}` }, `The stored deal "${id}" is malformed: ${parsed.error.message}`);
     return { ok: true, deal: parsed.deal, topic: topic.topic, seen: row.seen };
   }
 
   /** The answer of an event stored before: the entry and effects of that revision, and the deal as it is now. */
   async function earlier(deal: Deal, revision: number): Promise<ApplyAnswer> {
-    const entry = await db.query<{ entry: LogEntry }>('load_entry', 'SELECT entry FROM crm_deal_entries WHERE deal_id = $1 AND revision = $2', [deal.id, revision]);
+    const entry = await db.query<{ entry: DealLogEntry }>('load_entry', 'SELECT entry FROM crm_deal_entries WHERE deal_id = $1 AND revision = $2', [deal.id, revision]);
     const effects = await db.query<{ effect: Effect }>('load_effects', 'SELECT effect FROM crm_effects WHERE deal_id = $1 AND revision = $2 ORDER BY seq', [deal.id, revision]);
-    return { ok: true, deal, entry: entry.rows[0]?.entry as LogEntry, effects: effects.rows.map((row) => row.effect), duplicate: true };
+    return { ok: true, deal, entry: entry.rows[0]?.entry as DealLogEntry, effects: effects.rows.map((row) => row.effect), duplicate: true };
   }
 
   const store = {
@@ -312,10 +276,10 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
           const opened = openDeal(topic.topic, input, { clientDeals });
           if (!opened.ok) return opened;
           const { deal } = opened;
-          const entry = logEntryOf(opened);
+          const entry = opened.entry;
           const written = await tx.query<{ n: number }>('insert_deal', INSERT_DEAL, [
             deal.id, deal.topicId, deal.topicVersion, deal.clientId, deal.status, deal.stageId, deal.stageDueAt, deal.dueAt, deal.idleDueAt, deal.revision,
-            JSON.stringify(stateOf(deal)), eventId, JSON.stringify(entry), JSON.stringify(opened.effects),
+            JSON.stringify(deal), eventId, JSON.stringify(entry), JSON.stringify(opened.effects),
           ]);
           if (written.rows[0]?.n === 1) return { ok: true, deal, entry, effects: opened.effects, duplicate: false };
           if (eventId !== null) {
@@ -351,11 +315,11 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
           const result = applyEvent(topic, deal, event);
           if (!result.ok) return result;
           const next = result.deal;
-          const entry = logEntryOf(result);
+          const entry = result.entry;
           let written: number | undefined;
           try {
             const update = await db.query<{ n: number }>('apply_event', UPDATE_DEAL, [
-              next.id, deal.revision, ...columns(next), next.revision, JSON.stringify(stateOf(next)), eventId, JSON.stringify(entry), JSON.stringify(result.effects),
+              next.id, deal.revision, ...columns(next), next.revision, JSON.stringify(next), eventId, JSON.stringify(entry), JSON.stringify(result.effects),
             ]);
             written = update.rows[0]?.n;
           } catch (error) {
@@ -376,9 +340,9 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
       }),
 
     /** A deal's log entries in revision order. */
-    history: (dealId: string): Promise<{ ok: true; entries: LogEntry[] } | Failure> =>
+    history: (dealId: string): Promise<{ ok: true; entries: DealLogEntry[] } | Failure> =>
       guarded(async () => {
-        const rows = await db.query<{ entry: LogEntry }>('deal_history', 'SELECT entry FROM crm_deal_entries WHERE deal_id = $1 ORDER BY revision', [dealId]);
+        const rows = await db.query<{ entry: DealLogEntry }>('deal_history', 'SELECT entry FROM crm_deal_entries WHERE deal_id = $1 ORDER BY revision', [dealId]);
         if (rows.rows.length === 0) return fail('deal_not_found', { id: dealId }, `No deal "${dealId}" is stored.`, 'dealId');
         return { ok: true as const, entries: rows.rows.map((row) => row.entry) };
       }),
@@ -422,7 +386,7 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
           const topic = await topicOf(db, topicId, typeof state.topicVersion === 'number' ? state.topicVersion : undefined);
           if (!topic.ok) return topic;
           // The deadline columns decide the page; the state's own numbers decide the limits.
-          deals.push(...findOverdueDeals(topic.topic, [dealOf(row.state, null) as Deal], now));
+          deals.push(...findOverdueDeals(topic.topic, [row.state as Deal], now));
         }
         const last = rows.rows[rows.rows.length - 1];
         return { ok: true as const, deals, next: rows.rows.length === limit && last !== undefined ? { dueAt: last.due, id: last.id } : null };
