@@ -50,6 +50,9 @@ function statementError(name: string, error: unknown): StatementError {
 export interface PgClientLike {
   query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number | null }>;
   release(error?: Error | boolean): void;
+  /** node-postgres clients are event emitters: a connection lost between statements is an `error` event. */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** The part of a `pg.Pool` the adapter uses. */
@@ -61,7 +64,9 @@ export interface PgPoolLike {
  * The store's driver over a node-postgres pool. Statements run as named
  * prepared statements; a transaction holds one client from BEGIN to
  * COMMIT. A client whose connection failed is released as broken, so the
- * pool drops it instead of handing it out again.
+ * pool drops it instead of handing it out again; a connection lost while a
+ * client is checked out (the pool listens only to idle ones) is caught
+ * here, so it fails the call rather than the process.
  *
  * @example
  * import pg from 'pg';
@@ -83,39 +88,50 @@ export function pgDriver(pool: PgPoolLike): SqlDriver {
       throw statementError(name, error);
     }
   };
+  /** Runs `use` on a client from the pool, released afterwards: as broken when its connection was lost. */
+  const checkedOut = async <T>(name: string, use: (client: PgClientLike, lost: (error: Error) => void) => Promise<T>): Promise<T> => {
+    const client = await connect(name);
+    let broken: Error | undefined;
+    const lost = (error: Error): void => {
+      broken ??= error;
+    };
+    client.on?.('error', lost);
+    try {
+      return await use(client, lost);
+    } finally {
+      client.removeListener?.('error', lost);
+      client.release(broken);
+    }
+  };
   return {
     async query<R>(name: string, text: string, params: readonly unknown[] = []) {
-      const client = await connect(name);
-      let broken: Error | undefined;
-      try {
-        return await run<R>(client, name, text, params);
-      } catch (error) {
-        // A server-side error (an SQLSTATE) leaves the connection usable; anything else may not have.
-        if (error instanceof StatementError && error.sqlstate === undefined) broken = error;
-        throw error;
-      } finally {
-        client.release(broken);
-      }
+      return await checkedOut(name, async (client, lost) => {
+        try {
+          return await run<R>(client, name, text, params);
+        } catch (error) {
+          // A server-side error (an SQLSTATE) leaves the connection usable; anything else may not have.
+          if (error instanceof StatementError && error.sqlstate === undefined) lost(error);
+          throw error;
+        }
+      });
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await connect('begin');
-      let broken: Error | undefined;
-      try {
-        await run(client, 'begin', 'BEGIN', []);
-        const tx: Queryable = { query: (name, text, params = []) => run(client, name, text, params) };
-        const value = await work(tx);
-        await run(client, 'commit', 'COMMIT', []);
-        return value;
-      } catch (error) {
+      return await checkedOut('begin', async (client, lost) => {
         try {
-          await client.query({ text: 'ROLLBACK' });
-        } catch (rollback) {
-          broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+          await run(client, 'begin', 'BEGIN', []);
+          const tx: Queryable = { query: (name, text, params = []) => run(client, name, text, params) };
+          const value = await work(tx);
+          await run(client, 'commit', 'COMMIT', []);
+          return value;
+        } catch (error) {
+          try {
+            await client.query({ text: 'ROLLBACK' });
+          } catch (rollback) {
+            lost(rollback instanceof Error ? rollback : new Error(String(rollback)));
+          }
+          throw error;
         }
-        throw error;
-      } finally {
-        client.release(broken);
-      }
+      });
     },
   };
 }

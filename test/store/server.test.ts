@@ -203,7 +203,8 @@ describe.skipIf(real === undefined)('the store on a real PostgreSQL server', () 
 
   it('keeps working across a server restart between calls', async () => {
     await store.open('standard', { id: 'restart', clientId: 'c-restart', ownerId: manager.id, at: START });
-    pgCtl('-m', 'fast', '-w', 'restart', '-o', `-c listen_addresses=127.0.0.1 -c port=${new URL(real?.connectionString ?? '').port} -c unix_socket_directories=${join(real?.dataDir ?? '', '..')} -c fsync=off`);
+    // With -l the new postmaster writes to the cluster's log, not to this process's pipes, which spawnSync would wait on forever.
+    pgCtl('-m', 'fast', '-w', '-l', join(real?.dataDir ?? '', '..', 'server.log'), 'restart', '-o', `-c listen_addresses=127.0.0.1 -c port=${new URL(real?.connectionString ?? '').port} -c unix_socket_directories=${join(real?.dataDir ?? '', '..')} -c fsync=off`);
     const event: DealEvent = { type: 'setFields', fields: { carrier: 'after-restart' }, at: START + 1, actor: manager };
     let answer = await store.apply('restart', event, { eventId: 'r-1' });
     for (let attempt = 0; !answer.ok && attempt < 20; attempt += 1) {
