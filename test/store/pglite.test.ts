@@ -20,7 +20,7 @@ beforeAll(async () => {
   store = createStore(pgliteDriver(db));
   expect(await store.migrate()).toEqual({ ok: true, applied: [1] });
   expect(await store.saveTopic(standardTopic)).toMatchObject({ ok: true, id: 'standard', version: 1, created: true });
-});
+}, 60_000); // PGlite loads a WebAssembly PostgreSQL: seconds on a busy machine
 afterAll(async () => {
   await db.close();
 });
