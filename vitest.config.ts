@@ -1,9 +1,14 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // The store suite is a project of its own: its global setup starts a throwaway PostgreSQL server, only when its files run.
+    projects: [
+      { extends: true, test: { name: 'unit', exclude: [...configDefaults.exclude, 'test/store/**'] } },
+      { extends: true, test: { name: 'store', include: ['test/store/**/*.test.ts'], globalSetup: ['test/store/global-setup.ts'] } },
+    ],
     // Collected only when asked for (`npx vitest run --coverage`), so plain `vitest run` stays fast; the thresholds then apply.
     coverage: {
       provider: 'v8',

@@ -1,0 +1,9 @@
+/**
+ * crm-topics/postgres: the store. Topics, deals, their append-only log and
+ * an effects outbox in PostgreSQL, through node-postgres or PGlite.
+ *
+ * @packageDocumentation
+ */
+export { createStore, type ApplyAnswer, type ClaimedEffect, type OverdueCursor, type Store, type StoreError, type StoreErrorCode, type StoreOptions, STATEMENTS } from './store.js';
+export { pgDriver, pgliteDriver, StatementError, type PGliteLike, type PGliteQueryable, type PgClientLike, type PgPoolLike, type Queryable, type QueryResult, type SqlDriver } from './driver.js';
+export { SCHEMA_VERSIONS } from './schema.js';
