@@ -23,6 +23,8 @@ import {
   type CompiledSalesTopic,
   type Deal,
   type DealEvent,
+  type DealLogEntry,
+  type TopicInput,
 } from '../src/index.js';
 import { startupTimes } from './startup.js';
 import { dealRuns, HOUR, START } from './stream.js';
@@ -61,7 +63,7 @@ async function medians(tasks: Record<string, { fn: () => void; beforeEach?: () =
 
 const topic = compileTopic(standardTopic) as CompiledSalesTopic;
 
-async function applyEventBench(): Promise<number> {
+async function applyEventBench(): Promise<void> {
   const runs = dealRuns(topic, 500);
   const events = runs.reduce((sum, run) => sum + run.events.length, 0);
   // The floor: a lookup table that only moves the stage.
@@ -121,7 +123,6 @@ async function applyEventBench(): Promise<number> {
   target('applyEvent vs live actor send()', apply / rate('live actor send()'), 3, 'min', '×');
   target('lookup-table floor vs applyEvent', rate('lookup-table floor') / apply, 10, 'max', '×');
   if (sink === 0) throw new Error('unreachable');
-  return apply;
 }
 
 async function findOverdueBench(): Promise<void> {
@@ -196,13 +197,243 @@ function largestTopicBench(): void {
   target('largest allowed topic: heap', heap / 2 ** 20, 200, 'max', ' MB');
 }
 
-async function simulateBench(applyRate: number): Promise<void> {
+/**
+ * simulate against applyEvent alone, side by side: the alone task applies the
+ * events a 10,000-deal simulation accepted (read back from its logs) to the
+ * deals it opened, with nothing else (no drawing, event building or funnel).
+ */
+async function simulateBench(): Promise<void> {
   const deals = quick ? 10_000 : 100_000;
+  const sample = simulate(topic, { deals: 10_000, seed: 1, keepDeals: true });
+  const stream = sample.logs.map((log, index) => {
+    const [first, ...rest] = log;
+    if (first?.type !== 'opened') throw new Error('unreachable');
+    const opened = openDeal(topic, first.input);
+    if (!opened.ok) throw new Error(opened.error.message);
+    const events = rest.map((entry) => {
+      if (!('event' in entry)) throw new Error('unreachable');
+      return entry.event;
+    });
+    if (JSON.stringify(applyAll(topic, opened.deal, events).deal) !== JSON.stringify(sample.deals[index])) throw new Error('the log does not replay to the simulated deal');
+    return { deal: opened.deal, events };
+  });
   let events = 0;
-  const time = await medians({ simulate: { fn: () => void (events = simulate(topic, { deals, seed: 1, keepDeals: false }).events) } }, 1);
+  let sink = 0;
+  const time = await medians(
+    {
+      simulate: { fn: () => void (events = simulate(topic, { deals, seed: 1, keepDeals: false }).events) },
+      'applyEvent alone': {
+        fn: () => {
+          for (const run of stream) {
+            let deal = run.deal;
+            for (const event of run.events) {
+              const result = applyEvent(topic, deal, event);
+              if (result.ok) deal = result.deal;
+            }
+            sink += deal.revision;
+          }
+        },
+      },
+    },
+    // At least ten runs of each; more when they are quick, as the two rates are close and the machine may be busy.
+    quick ? 1000 : 3000,
+  );
   const rate = events / (time.simulate as number);
+  const alone = sample.events / (time['applyEvent alone'] as number);
   rows.push({ name: `4. simulate ${format(deals)} deals`, value: `${format(rate)} events/s (${format(events)} events)` });
-  target('applyEvent vs simulate events/s', applyRate / rate, 2, 'max', '×');
+  rows.push({ name: '4. applyEvent alone on the events of a 10,000-deal simulation', value: `${format(alone)} events/s (${format(sample.events)} events)` });
+  // Issue 14: simulating costs at most a third more per event than applying the events alone.
+  target('applyEvent alone vs simulate events/s', alone / rate, 1.3, 'max', '×');
+  if (sink === 0) throw new Error('unreachable');
+}
+
+/**
+ * The heap simulate holds on to: collected and sampled ten times during the
+ * run (from onProgress) and once after it with the result still referenced,
+ * above the heap before it. Untimed: the collections would skew the rate.
+ */
+function simulateHeapBench(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc (npm run bench does)');
+  const deals = quick ? 100_000 : 1_000_000;
+  const every = deals / 10;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  let retained = 0;
+  const sample = () => {
+    gc();
+    retained = Math.max(retained, process.memoryUsage().heapUsed - before);
+  };
+  const result = simulate(topic, { deals, seed: 1, keepDeals: false, onProgress: (done) => void (done % every === 0 && sample()) });
+  sample();
+  rows.push({ name: `4. simulate ${format(deals)} deals: heap retained (collected, 11 samples)`, value: `${format(retained / 2 ** 20)} MB (${format(result.events)} events)` });
+  target(`simulate heap retained, ${format(deals)} deals${quick ? ' (quick; goal is for 1,000,000)' : ''}`, retained / 2 ** 20, 100, 'max', ' MB');
+}
+
+const SECOND = 1000;
+const actor = { id: 'manager' };
+
+/** Applies events in order from `deal`, throwing on the first rejection; returns the deal and its log entries. */
+function applyAll(onTopic: CompiledSalesTopic, deal: Deal, events: readonly DealEvent[]): { deal: Deal; entries: DealLogEntry[] } {
+  const entries: DealLogEntry[] = [];
+  for (const [index, event] of events.entries()) {
+    const result = applyEvent(onTopic, deal, event);
+    if (!result.ok) throw new Error(`event ${index} (${event.type}) rejected: ${result.error.message}`);
+    deal = result.deal;
+    entries.push(result.entry);
+  }
+  return { deal, entries };
+}
+
+/** `count` events that leave the stage alone on the standard topic's acquaintance stage: setFields and the cyclic `no-answer`, alternating, a second apart. */
+function cyclicEvents(from: number, first: number, count: number): DealEvent[] {
+  return Array.from({ length: count }, (_, k): DealEvent => {
+    const index = first + k;
+    const at = from + (k + 1) * SECOND;
+    return index % 2 === 0 ? { type: 'setFields', fields: { carrier: `carrier-${index % 7}` }, at, actor } : { type: 'recordOutcome', outcomeId: 'no-answer', at, actor };
+  });
+}
+
+/** applyEvent does not slow down as the log grows: the deal carries none of it. */
+async function longLogBench(): Promise<void> {
+  const opened = openDeal(topic, { id: 'long', clientId: 'c', ownerId: 'manager', at: START, amount: 1000 });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const qualified = applyAll(topic, opened.deal, [{ type: 'recordOutcome', outcomeId: 'qualified', at: START + SECOND, actor }]).deal;
+  // `earlier` accepted events in all (the qualifying outcome, then the alternation), then the same timed batch of next events.
+  const batch = 100;
+  const prepare = (earlier: number) => {
+    const deal = applyAll(topic, qualified, cyclicEvents(qualified.lastEventAt, 0, earlier - 1)).deal;
+    if (deal.revision !== earlier + 1) throw new Error('unreachable');
+    return { deal, events: cyclicEvents(deal.lastEventAt, earlier - 1, batch) };
+  };
+  const runs = { '10 earlier events': prepare(10), '10,000 earlier events': prepare(10_000) };
+  let sink = 0;
+  const time = await medians(
+    Object.fromEntries(
+      Object.entries(runs).map(([name, run]) => [
+        name,
+        {
+          fn: () => {
+            let deal = run.deal;
+            for (const event of run.events) {
+              const result = applyEvent(topic, deal, event);
+              if (result.ok) deal = result.deal;
+            }
+            sink += deal.revision;
+          },
+        },
+      ]),
+    ),
+  );
+  for (const name of Object.keys(runs)) rows.push({ name: `8. applyEvent on a deal with ${name} (setFields / cyclic outcome)`, value: `${format(batch / (time[name] as number))} events/s` });
+  target('applyEvent after 10,000 vs after 10 events', (time['10,000 earlier events'] as number) / (time['10 earlier events'] as number), 1.2, 'max', '×');
+  if (sink === 0) throw new Error('unreachable');
+}
+
+/**
+ * 50 accepted events in the manner of the realistic stream (bench/stream.ts):
+ * outcomes that record the previous call and plan the next, cyclic stays,
+ * field updates, a revised offer with a comment, and a positive finish.
+ */
+function fiftyEvents(at0: number): DealEvent[] {
+  const at = (hours: number) => at0 + hours * HOUR;
+  const plan = (id: number, hours: number) => ({ activityId: `c${id}`, kind: 'call' as const, plannedFor: at(hours) });
+  const events: DealEvent[] = [{ type: 'recordOutcome', outcomeId: 'qualified', plan: plan(1, 2), at: at(1), actor }];
+  let call = 1;
+  // 22 rounds of a missed call (recording the last, planning the next) and a field update: 44 events.
+  for (let round = 0; round < 22; round += 1) {
+    const hour = 2 + round;
+    events.push({ type: 'recordOutcome', outcomeId: 'no-answer', activityId: `c${call}`, plan: plan(call + 1, hour + 1), at: at(hour), actor });
+    call += 1;
+    events.push({ type: 'setFields', fields: { carrier: round % 2 === 0 ? 'ПЭК' : 'СДЭК', 'delivery-date': `2026-02-${String(1 + (round % 28)).padStart(2, '0')}` }, at: at(hour + 0.5), actor });
+  }
+  events.push(
+    { type: 'recordOutcome', outcomeId: 'interested', activityId: `c${call}`, plan: plan(call + 1, 30), at: at(25), actor },
+    { type: 'recordOutcome', outcomeId: 'revise', comment: 'New prices', activityId: `c${call + 1}`, plan: plan(call + 2, 50), at: at(30), actor },
+    { type: 'recordOutcome', outcomeId: 'accepted', activityId: `c${call + 2}`, at: at(50), actor },
+    { type: 'recordOutcome', outcomeId: 'paid', at: at(4 * 24), actor },
+    { type: 'recordOutcome', outcomeId: 'shipped', at: at(5 * 24), actor },
+  );
+  if (events.length !== 50) throw new Error('unreachable');
+  return events;
+}
+
+const medianOf = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+/** What the host stores: the deal after a long life, and the entries of the realistic stream's logs. */
+function persistedSizeBench(): void {
+  const opened = openDeal(topic, { id: 'deal-123456', clientId: 'client-123456', ownerId: 'manager-7', at: START, amount: 150_000 });
+  if (!opened.ok) throw new Error(opened.error.message);
+  let deal = opened.deal;
+  let largest = jsonBytes(deal);
+  for (const event of fiftyEvents(START)) {
+    deal = applyAll(topic, deal, [event]).deal;
+    largest = Math.max(largest, jsonBytes(deal));
+  }
+  const after = jsonBytes(deal);
+  rows.push({ name: '9. persisted deal as JSON after 50 accepted events', value: `${format(after)} bytes (largest along the way ${format(largest)} bytes)` });
+  target('JSON per persisted deal after 50 events', after, 600, 'max', ' B');
+
+  // Every entry of every log of the realistic stream, the opened ones included.
+  const sizes: number[] = [];
+  for (const run of dealRuns(topic, 500)) {
+    const reopened = openDeal(topic, { id: run.deal.id, clientId: run.deal.clientId, ownerId: run.deal.ownerId, at: run.deal.openedAt, amount: run.deal.amount ?? undefined });
+    if (!reopened.ok || JSON.stringify(reopened.deal) !== JSON.stringify(run.deal)) throw new Error('the stream opens deals differently');
+    sizes.push(jsonBytes(reopened.entry), ...applyAll(topic, run.deal, run.events).entries.map(jsonBytes));
+  }
+  const sorted = [...sizes].sort((a, b) => a - b);
+  const p90 = sorted[Math.floor(sorted.length * 0.9)] as number;
+  rows.push({ name: `9. log entry as JSON over the realistic stream (${format(sizes.length)} entries)`, value: `median ${format(medianOf(sizes))} bytes, p90 ${format(p90)}, max ${format(sorted.at(-1) as number)}` });
+  target('median JSON per log entry', medianOf(sizes), 250, 'max', ' B');
+}
+
+/** A one-stage sales topic with `count` text fields f0, f1, …. */
+function fieldsTopic(count: number): CompiledSalesTopic {
+  const input: TopicInput = {
+    id: `fields-${count}`,
+    name: `${count} fields`,
+    kind: 'sales',
+    stages: [{ id: 's0', name: 'Stage 0', outcomes: [{ id: 'won', name: 'Won', finish: 'positive' }] }],
+    fields: Array.from({ length: count }, (_, f) => ({ id: `f${f}`, name: `Field ${f}`, type: 'text' as const })),
+  };
+  return compileTopic(input) as CompiledSalesTopic;
+}
+
+/** setFields with one value costs about the same whatever the number of the topic's fields (all of them set on the deal). */
+async function setFieldsBench(): Promise<void> {
+  const batch = 100;
+  const prepare = (count: number) => {
+    const onTopic = fieldsTopic(count);
+    const opened = openDeal(onTopic, { id: 'd', clientId: 'c', ownerId: 'manager', at: START });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const all = Object.fromEntries(Array.from({ length: count }, (_, f) => [`f${f}`, `value ${f}`]));
+    const deal = applyAll(onTopic, opened.deal, [{ type: 'setFields', fields: all, at: START + SECOND, actor }]).deal;
+    const events = Array.from({ length: batch }, (_, k): DealEvent => ({ type: 'setFields', fields: { f0: `value ${k}` }, at: deal.lastEventAt + (k + 1) * SECOND, actor }));
+    return { onTopic, deal, events };
+  };
+  const runs = { '1 field': prepare(1), '100 fields': prepare(100) };
+  let sink = 0;
+  const time = await medians(
+    Object.fromEntries(
+      Object.entries(runs).map(([name, run]) => [
+        name,
+        {
+          fn: () => {
+            let deal = run.deal;
+            for (const event of run.events) {
+              const result = applyEvent(run.onTopic, deal, event);
+              if (result.ok) deal = result.deal;
+            }
+            sink += deal.revision;
+          },
+        },
+      ]),
+    ),
+  );
+  for (const name of Object.keys(runs)) rows.push({ name: `10. setFields with one value, topic of ${name} (all set)`, value: `${format(batch / (time[name] as number))} events/s` });
+  target('setFields, 100-field vs 1-field topic', (time['100 fields'] as number) / (time['1 field'] as number), 2, 'max', '×');
+  if (sink === 0) throw new Error('unreachable');
 }
 
 function memoryBench(): void {
@@ -260,11 +491,15 @@ async function sparseCalendarBench(): Promise<void> {
 // Compile first: it allocates little, and later sections leave a large heap behind.
 await compileBench();
 largestTopicBench();
-const applyRate = await applyEventBench();
+await applyEventBench();
 await findOverdueBench();
-await simulateBench(applyRate);
+await simulateBench();
 await sparseCalendarBench();
+await longLogBench();
+persistedSizeBench();
+await setFieldsBench();
 memoryBench();
+simulateHeapBench();
 startupBench();
 
 /** Start-up of the built package and command line, each against bare `node -e 0` measured in the same rounds. */
