@@ -2,11 +2,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     // The store suite is a project of its own: its global setup starts a throwaway PostgreSQL server, only when its files run.
     projects: [
-      { extends: true, test: { name: 'unit', exclude: [...configDefaults.exclude, 'test/store/**'] } },
+      // Each project names its own files: with `extends`, an include set at the top would be added to both.
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/store/**'] } },
       { extends: true, test: { name: 'store', include: ['test/store/**/*.test.ts'], globalSetup: ['test/store/global-setup.ts'] } },
     ],
     // Collected only when asked for (`npx vitest run --coverage`), so plain `vitest run` stays fast; the thresholds then apply.
