@@ -59,8 +59,9 @@ describe('package.json', () => {
     expect(manifest.engines).toEqual({ node: '>=20' });
   });
 
-  it('asks for xstate as a peer, and keeps the command line’s parsers out of the library', () => {
-    expect(manifest.peerDependencies).toEqual({ xstate: expect.stringMatching(/^\^5\.\d+\.\d+$/) });
+  it('asks for xstate as a peer, the databases as optional peers, and keeps the command line’s parsers out of the library', () => {
+    expect(manifest.peerDependencies).toEqual({ xstate: expect.stringMatching(/^\^5\.\d+\.\d+$/), pg: expect.any(String), '@electric-sql/pglite': expect.any(String) });
+    expect(manifest.peerDependenciesMeta).toEqual({ pg: { optional: true }, '@electric-sql/pglite': { optional: true } });
     expect(manifest.dependencies.xstate).toBeUndefined();
     const library = ['dist/index.js', 'dist/index.cjs', 'dist/testing.js', 'dist/testing.cjs'].map((file) => readFileSync(join(root, file), 'utf8')).join('\n');
     const chunks = [...library.matchAll(/from ['"](\.\/chunk-[\w-]+\.js)['"]/g)].map((match) => readFileSync(join(root, 'dist', match[1] ?? ''), 'utf8'));
