@@ -85,19 +85,26 @@ const LOAD_DEAL = `SELECT d.state, d.topic_id, d.topic_version,
 
 // --- Statements. ---
 
+/**
+ * The tail of the write statements: the log entry and the effects of the deal
+ * row written in CTE `d` (none when `d` wrote nothing), from the parameters
+ * `$first` (event id), `$first + 1` (entry) and `$first + 2` (effects, a jsonb array).
+ */
+const appendEntryAndEffects = (first: number): string => `, e AS (
+  INSERT INTO crm_deal_entries (deal_id, revision, event_id, entry) SELECT id, revision, $${first}, $${first + 1} FROM d
+), f AS (
+  INSERT INTO crm_effects (deal_id, revision, seq, effect)
+  SELECT d.id, d.revision, x.ord - 1, x.value FROM d, jsonb_array_elements($${first + 2}::jsonb) WITH ORDINALITY AS x(value, ord)
+)
+SELECT count(*)::int AS n FROM d`;
+
 const INSERT_DEAL = `
 WITH d AS (
   INSERT INTO crm_deals (id, topic_id, topic_version, client_id, status, stage_id, stage_due_at, due_at, idle_due_at, revision, state)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
   ON CONFLICT (id) DO NOTHING
   RETURNING id, revision
-), e AS (
-  INSERT INTO crm_deal_entries (deal_id, revision, event_id, entry) SELECT id, revision, $12, $13 FROM d
-), f AS (
-  INSERT INTO crm_effects (deal_id, revision, seq, effect)
-  SELECT d.id, d.revision, x.ord - 1, x.value FROM d, jsonb_array_elements($14::jsonb) WITH ORDINALITY AS x(value, ord)
-)
-SELECT count(*)::int AS n FROM d`;
+)${appendEntryAndEffects(12)}`;
 
 /** Compare-and-set on the revision, the log entry and the effects: one statement, so all or nothing. */
 const UPDATE_DEAL = `
@@ -106,13 +113,7 @@ WITH d AS (
      SET topic_version = $3, status = $4, stage_id = $5, stage_due_at = $6, due_at = $7, idle_due_at = $8, revision = $9, state = $10
    WHERE id = $1 AND revision = $2
   RETURNING id, revision
-), e AS (
-  INSERT INTO crm_deal_entries (deal_id, revision, event_id, entry) SELECT id, revision, $11, $12 FROM d
-), f AS (
-  INSERT INTO crm_effects (deal_id, revision, seq, effect)
-  SELECT d.id, d.revision, x.ord - 1, x.value FROM d, jsonb_array_elements($13::jsonb) WITH ORDINALITY AS x(value, ord)
-)
-SELECT count(*)::int AS n FROM d`;
+)${appendEntryAndEffects(11)}`;
 
 const CLAIM_EFFECTS = `
 WITH picked AS (
