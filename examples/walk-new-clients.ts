@@ -145,7 +145,7 @@ console.log('\nThe host carries out the effects of the final contact:');
 for (const effect of finalEffects) console.log(`  ${describe(effect)}`);
 
 console.log(`\nFinished: ${deal.status}, ${deal.finish?.result} by ${deal.finish?.outcomeId}; ${log.length} log entries, revision ${deal.revision}`);
-console.log(`Log: ${log.map((entry) => ('event' in entry && entry.event.type === 'recordOutcome' ? entry.event.outcomeId : entry.type)).join(', ')}`);
+console.log(`Log: ${log.map((entry) => (entry.type === 'recordOutcome' ? entry.event.outcomeId : entry.type)).join(', ')}`);
 const lastEntry = log.at(-1);
 if (lastEntry !== undefined) console.log(`Last entry: revision ${lastEntry.revision}, ${lastEntry.type} by ${lastEntry.by} at ${iso(lastEntry.at)}, "${lastEntry.from}" → "${lastEntry.to}", ${lastEntry.status}`);
 

@@ -71,10 +71,12 @@ export { openDeal, type OpenDealContext, type OpenDealInput, type OpenDealResult
 export { openDealInputSchema } from './deal/open-input.js';
 export {
   dealLogEntrySchema,
+  entryEvent,
   parseLogEntry,
   type DealLogEntry,
   type DealLogEntryType,
   type EventLogEntry,
+  type LoggedEvent,
   type MigrationLogEntry,
   type OpenedLogEntry,
   type ParseLogEntryResult,

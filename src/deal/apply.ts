@@ -3,7 +3,7 @@ import { canEditTopic, canUseTopic, isApprover } from '../access/permissions.js'
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compile/compiled-topic.js';
 import type { ActivityKind, Deal, DealFinish, FinishPolarity, DealStatus, PendingDeadlineChange, PlannedActivity } from './deal.js';
-import type { EventLogEntry } from './log-entry.js';
+import { loggedEvent, type EventLogEntry } from './log-entry.js';
 import { enterStage, idleDeadline } from './deadlines.js';
 import { dealError, parseInput, readableError, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
@@ -290,7 +290,7 @@ function accept(deal: Deal, event: DealEvent, changes: Partial<Deal>, effects: r
   const stageId = changes.stageId ?? deal.stageId;
   const status = changes.status ?? deal.status;
   const revision = deal.revision + 1;
-  const entry: EventLogEntry = { dealId: deal.id, revision, version: deal.topicVersion, at: event.at, by: event.actor.id, from: deal.stageId, to: stageId, status, type: event.type, event };
+  const entry: EventLogEntry = { dealId: deal.id, revision, version: deal.topicVersion, at: event.at, by: event.actor.id, from: deal.stageId, to: stageId, status, type: event.type, event: loggedEvent(event) } as EventLogEntry;
   return { ok: true, deal: nextDeal(deal, changes, stageId, status, event.at, revision), entry, effects };
 }
 

@@ -5,7 +5,8 @@
  * entry names the deal, the revision it made, the topic version in force,
  * who and when, and what it changed (from and to which stage, the status
  * after). An `opened` entry keeps the checked input of `openDeal`, an event
- * entry keeps the event as it was applied, and a `migrated` entry what
+ * entry keeps the event as it was applied (less what the entry says
+ * already: see {@link LoggedEvent}), and a `migrated` entry what
  * `migrateDeal` did, so that the log alone rebuilds the deal
  * (`replayDeal`). Entries are plain JSON, storable as they are in a jsonb
  * column or a line of a file.
@@ -18,7 +19,8 @@ import { labelSchema, textSchema } from '../definition/text.js';
 import { MAX_TIME } from '../time/date.js';
 import { hasOwnProto } from '../util/plain-object.js';
 import { dealError, parseInput, readableError, type DealError } from './errors.js';
-import { DEAL_EVENT_TYPES, dealEventSchema } from './events.js';
+import { actorSchema, type CrmUser } from '../access/actor.js';
+import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
 import { openDealInputSchema } from './open-input.js';
 
 /** A topic has at most 1000 fields, so a migration retires at most that many. */
@@ -54,10 +56,17 @@ const migratedEntrySchema = z.strictObject({
   retiredFields: z.record(idSchema, fieldValue).optional(),
 });
 
-const [firstEventType, ...otherEventTypes] = DEAL_EVENT_TYPES as [DealEventType, ...DealEventType[]];
-const eventEntrySchema = z.strictObject({ ...common, type: z.enum([firstEventType, ...otherEventTypes]), event: dealEventSchema });
+/**
+ * What an event entry keeps of its event: everything but what the entry
+ * already says (the type, the time, the actor's id as `by`) and the
+ * revision the caller expected, which the entry's own `revision` answers.
+ * The actor is kept whole only when it carries more than an id (roles,
+ * teams, flags), since a replay decides access on it.
+ */
+const loggedEventSchema = (option: z.ZodObject) => option.omit({ type: true, at: true, actor: true, expectedRevision: true }).extend({ actor: actorSchema.optional() });
 
-type DealEventType = (typeof DEAL_EVENT_TYPES)[number];
+// Built from the event schemas so that a new event type is logged without another edit; the entry types below give their precise shapes.
+const eventEntrySchemas = dealEventSchema.options.map((option) => z.strictObject({ ...common, type: option.shape.type, event: loggedEventSchema(option as unknown as z.ZodObject) }));
 
 /**
  * The zod schema of one entry of a deal's log, told apart by `type`. It
@@ -66,7 +75,36 @@ type DealEventType = (typeof DEAL_EVENT_TYPES)[number];
  * @example
  * const shapeOnly = dealLogEntrySchema.safeParse(JSON.parse(line));
  */
-export const dealLogEntrySchema = z.discriminatedUnion('type', [openedEntrySchema, migratedEntrySchema, eventEntrySchema]);
+export const dealLogEntrySchema = z.discriminatedUnion('type', [openedEntrySchema, migratedEntrySchema, ...eventEntrySchemas]) as unknown as z.ZodType<DealLogEntry>;
+
+/**
+ * What an event entry keeps of the event it applied: the event without its
+ * `type`, `at` and `expectedRevision` (the entry's `type`, `at` and
+ * `revision` say them) and without its `actor` unless the actor carries more
+ * than an id (the entry's `by` is the id). `entryEvent` gives the event back.
+ *
+ * @example
+ * const logged: LoggedEvent<DealEventOf<'setFields'>> = { fields: { carrier: 'ПЭК' } };
+ */
+export type LoggedEvent<E extends DealEvent> = Omit<E, 'type' | 'at' | 'actor' | 'expectedRevision'> & { readonly actor?: CrmUser };
+
+/** The parts every entry has: which deal and revision, the version in force, who and when, and the stage and status it left. */
+type CommonEntry = z.output<z.ZodObject<typeof common>>;
+
+/**
+ * The entry of an applied event: the common parts, the event's `type`, and
+ * what the log keeps of the event ({@link LoggedEvent}).
+ *
+ * @example
+ * if (entry.type === 'recordOutcome') console.log(entry.event.outcomeId, entry.event.comment);
+ */
+export type EventLogEntry = { [T in DealEvent['type']]: CommonEntry & { readonly type: T; readonly event: LoggedEvent<DealEventOf<T>> } }[DealEvent['type']];
+
+/** The entry `migrateDeal` appends when a deal moves to a new version of its topic. */
+export type MigrationLogEntry = z.output<typeof migratedEntrySchema>;
+
+/** The first entry of every log: the deal opened, with the checked input of `openDeal`. */
+export type OpenedLogEntry = z.output<typeof openedEntrySchema>;
 
 /**
  * One entry of a deal's log. `type` is `opened`, `migrated` or the type of
@@ -76,19 +114,33 @@ export const dealLogEntrySchema = z.discriminatedUnion('type', [openedEntrySchem
  * const opened = openDeal(compiled, { id: 'd-1', clientId: 'c-1', ownerId: 'u-1', at: Date.now() });
  * if (opened.ok) await db.entries.append(opened.entry); // { dealId: 'd-1', revision: 1, type: 'opened', … }
  */
-export type DealLogEntry = z.output<typeof dealLogEntrySchema>;
+export type DealLogEntry = OpenedLogEntry | MigrationLogEntry | EventLogEntry;
 
 /** What an entry of the log records: the opening, a migration, or the type of the event applied. */
 export type DealLogEntryType = DealLogEntry['type'];
 
-/** The entry of an applied event, with the event as it was applied. */
-export type EventLogEntry = z.output<typeof eventEntrySchema>;
+/**
+ * The event an event entry applied, whole again: what {@link LoggedEvent}
+ * left out taken back from the entry. Applying it to the deal before the
+ * entry gives the entry again.
+ *
+ * @example
+ * const event = entryEvent(entry); // { type: 'setFields', at: …, actor: { id: 'manager-1' }, fields: { … } }
+ */
+export function entryEvent(entry: EventLogEntry): DealEvent {
+  return { type: entry.type, at: entry.at, ...entry.event, actor: entry.event.actor ?? { id: entry.by } } as DealEvent;
+}
 
-/** The entry `migrateDeal` appends when a deal moves to a new version of its topic. */
-export type MigrationLogEntry = z.output<typeof migratedEntrySchema>;
+const HIDDEN = new Set(['type', 'at', 'actor', 'expectedRevision']);
 
-/** The first entry of every log: the deal opened, with the checked input of `openDeal`. */
-export type OpenedLogEntry = z.output<typeof openedEntrySchema>;
+/** What the log keeps of a checked event (see {@link LoggedEvent}); internal to `applyEvent`. */
+export function loggedEvent(event: DealEvent): LoggedEvent<DealEvent> {
+  const logged: Record<string, unknown> = {};
+  for (const key in event) if (!HIDDEN.has(key)) logged[key] = event[key as keyof DealEvent];
+  const { actor } = event;
+  if (actor.roles !== undefined || actor.teams !== undefined || actor.administrator !== undefined || actor.crmAccess !== undefined) logged.actor = actor;
+  return logged as LoggedEvent<DealEvent>;
+}
 
 /**
  * The answer of {@link parseLogEntry}.
@@ -153,10 +205,8 @@ function contradiction(entry: DealLogEntry): DealError | undefined {
       return entry.fromVersion === entry.version ? malformed('fromVersion', 'a migration moves the deal to another version', 'миграция переводит сделку на другую версию') : undefined;
     default: {
       if (entry.revision < 2) return malformed('revision', 'an event follows the opening', 'событие идёт после открытия');
-      const { event } = entry;
-      if (event.type !== entry.type) return malformed('event.type', `the entry is "${entry.type}", its event "${event.type}"`, `запись имеет тип «${entry.type}», а её событие — «${event.type}»`);
-      if (event.at !== entry.at) return malformed('event.at', `the event happened at ${event.at}, the entry says ${entry.at}`, `событие произошло в ${event.at}, а в записи указано ${entry.at}`);
-      if (event.actor.id !== entry.by) return malformed('event.actor.id', `the event is by "${event.actor.id}", the entry says "${entry.by}"`, `событие выполнил «${event.actor.id}», а в записи указан «${entry.by}»`);
+      const { actor } = entry.event;
+      if (actor !== undefined && actor.id !== entry.by) return malformed('event.actor.id', `the event is by "${actor.id}", the entry says "${entry.by}"`, `событие выполнил «${actor.id}», а в записи указан «${entry.by}»`);
       return undefined;
     }
   }

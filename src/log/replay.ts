@@ -21,7 +21,7 @@ import type { CompiledSalesTopic, CompiledStage, CompiledTopic } from '../compil
 import { applyEvent } from '../deal/apply.js';
 import type { Deal } from '../deal/deal.js';
 import { dealError, readableError, type DealError } from '../deal/errors.js';
-import { parseLogEntry, type DealLogEntry } from '../deal/log-entry.js';
+import { entryEvent, parseLogEntry, type DealLogEntry } from '../deal/log-entry.js';
 import { openDeal } from '../deal/open.js';
 import { parseDeal } from '../deal/parse-deal.js';
 import { moveToVersion } from '../migrate/migrate.js';
@@ -164,7 +164,7 @@ type Carried = { readonly ok: true; readonly deal: Deal; readonly entry: DealLog
 function carryOut(topic: CompiledSalesTopic, deal: Deal | undefined, entry: DealLogEntry): Carried {
   if (entry.type === 'opened') return openDeal(topic, entry.input);
   const current = deal as Deal;
-  if (entry.type !== 'migrated') return applyEvent(topic, current, entry.event);
+  if (entry.type !== 'migrated') return applyEvent(topic, current, entryEvent(entry));
   const stage = topic.stages.get(entry.to) as CompiledStage | undefined;
   if (stage === undefined) return { ok: false, error: dealError('unknown_stage', { id: entry.to }, 'to') };
   if (entry.at < current.lastEventAt) return { ok: false, error: dealError('event_out_of_order', { at: entry.at, last: current.lastEventAt }, 'at') };

@@ -445,7 +445,6 @@ class FunnelTally implements FunnelBuilder {
           entry.to !== entry.from ||
           entry.type === 'moveToStage' ||
           (entry.type === 'recordOutcome' &&
-            entry.event.type === 'recordOutcome' &&
             topic.stages.get(entry.from)?.outcomes.get(entry.event.outcomeId)?.restartsStageClock === true);
         if (!starts) continue;
       }

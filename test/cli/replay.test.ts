@@ -55,7 +55,7 @@ describe('crm-topics replay', () => {
   });
 
   it('checks a new version against stored logs: the deals that used a removed outcome fail, the rest replay', async () => {
-    const usedRevise = logs.filter((log) => log.some((entry) => 'event' in entry && entry.event.type === 'recordOutcome' && entry.event.outcomeId === 'revise'));
+    const usedRevise = logs.filter((log) => log.some((entry) => entry.type === 'recordOutcome' && entry.event.outcomeId === 'revise'));
     expect(usedRevise.length).toBeGreaterThan(0);
     const { code, stdout } = await crmTopics('replay', 'log.jsonl', 'standard-v2.json', '--json');
     const result = JSON.parse(stdout) as { deals: number; replayed: number; failed: number; skipped: number; failures: { dealId: string; code: string }[] };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyEvent,
+  entryEvent,
   formatDealError,
   isEffect,
   availableOutcomes,
@@ -393,8 +394,13 @@ describe('deals on sales topics', () => {
       const { deal: next, entry } = accepted(applyEvent(topic, deal, event));
       expect(next.revision).toBe(deal.revision + 1);
       expect(next.lastEventAt).toBe(MONDAY + HOUR);
-      expect(entry).toEqual({ dealId: 'deal-1', revision: 2, version: 1, type: 'setFields', at: MONDAY + HOUR, by: manager.id, from: 'new', to: 'new', status: 'open', event });
-      expect(entry.event).not.toBe(event); // the checked copy is stored, not the caller's object
+      // The event's type, time and actor id are the entry's own; the log keeps the rest, and the actor whole only when it has more than an id.
+      const { type, at, actor, ...rest } = event;
+      expect(entry).toEqual({ dealId: 'deal-1', revision: 2, version: 1, type, at, by: actor.id, from: 'new', to: 'new', status: 'open', event: { ...rest, actor } });
+      expect(entryEvent(entry)).toEqual(event);
+      const plain = accepted(applyEvent(topic, deal, { ...event, actor: { id: 'u-2' }, expectedRevision: 1 })).entry;
+      expect(plain.event).toEqual(rest);
+      expect(plain).toMatchObject({ by: 'u-2', revision: 2 });
     });
 
     it('compare-and-set: a stale expected revision is rejected', () => {

@@ -18,6 +18,7 @@ import {
   createTopic,
   editTopic,
   isApprover,
+  entryEvent,
   openDeal,
   parseLogEntry,
   planEvent,
@@ -142,7 +143,7 @@ describe('item 8: an event is copied once, the copy is checked, only the copy is
     const event = shifty({ type: 'setFields', fields: {}, at: 0, actor: manager }, 'at', MONDAY + HOUR, 0);
     const result = accepted(applyEvent(topic, deal, event as DealEvent));
     expect(result.entry.at).toBe(MONDAY + HOUR);
-    expect(result.entry.event.at).toBe(MONDAY + HOUR);
+    expect(entryEvent(result.entry).at).toBe(MONDAY + HOUR);
     expect(result.deal.lastEventAt).toBe(MONDAY + HOUR);
   });
 
@@ -182,13 +183,14 @@ describe('item 8: an event is copied once, the copy is checked, only the copy is
     fields.carrier = 'changed later';
     actor.roles.push('director');
     expect(result.deal.fields.carrier).toBe('ПЭК');
-    const logged = result.entry.event;
-    if (logged.type !== 'setFields') expect.fail(`expected a setFields entry, got ${logged.type}`);
-    expect(logged).not.toBe(event);
-    expect(logged.fields).not.toBe(fields);
-    expect(logged.fields).toEqual({ carrier: 'ПЭК' });
-    expect(logged.actor).not.toBe(actor);
-    expect(logged.actor.roles).toEqual(['manager']);
+    const { entry } = result;
+    if (entry.type !== 'setFields') expect.fail(`expected a setFields entry, got ${entry.type}`);
+    expect(entry.event).not.toBe(event);
+    expect(entry.event.fields).not.toBe(fields);
+    expect(entry.event.fields).toEqual({ carrier: 'ПЭК' });
+    // An actor with roles is logged whole, as a replay decides access on it; a copy of what was read.
+    expect(entry.event.actor).not.toBe(actor);
+    expect(entry.event.actor?.roles).toEqual(['manager']);
     expect(result.entry).toMatchObject({ type: 'setFields', by: manager.id, at: MONDAY + HOUR, revision: 2 });
   });
 });

@@ -63,13 +63,13 @@ describe('events', () => {
     expect(isWellFormedEvent(candidate)).toBe(true);
     const result = applyEvent(notes, opened(), candidate);
     if (!result.ok) expect.fail(result.error.message);
-    expect(result.entry.event).toMatchObject({ type: 'recordOutcome', comment, fields: { note: '\u202Ex' } });
+    expect(result.entry).toMatchObject({ type: 'recordOutcome', event: { comment, fields: { note: '\u202Ex' } } });
     expect(result.deal.fields.note).toBe('\u202Ex');
     // And the entry, stored as JSON and read back, still has every code unit.
     const readBack = parseLogEntry(JSON.parse(JSON.stringify(result.entry)));
     if (!readBack.ok) expect.fail(readBack.error.message);
     expect(readBack.entry).toStrictEqual(result.entry);
-    expect(readBack.entry.type === 'recordOutcome' && readBack.entry.event.type === 'recordOutcome' && readBack.entry.event.comment).toBe(comment);
+    expect(readBack.entry.type === 'recordOutcome' && readBack.entry.event.comment).toBe(comment);
   });
 });
 

@@ -158,7 +158,7 @@ describe('deals', () => {
     let deal = opened.deal;
     const entries: DealLogEntry[] = [opened.entry];
     const plan: DealEvent[] = [
-      { type: 'setFields', fields: { note: 'n', code: 'c' }, at: T0 + HOUR, actor: { id: 'manager-1' } },
+      { type: 'setFields', fields: { note: 'n', code: 'c' }, at: T0 + HOUR, actor: { id: 'manager-1', roles: ['manager'] } },
       { type: 'recordOutcome', outcomeId: 'next', comment: 'c', at: T0 + 2 * HOUR, actor: { id: 'manager-1' } },
       { type: 'recordOutcome', outcomeId: 'won', comment: 'w', at: T0 + 3 * HOUR, actor: { id: 'manager-1' } },
     ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, compileTopic, openDeal, replayDeal, standardTopic, type CompiledSalesTopic, type Deal, type DealEvent, type DealLogEntry } from '../../src/index.js';
+import { applyEvent, compileTopic, entryEvent, openDeal, replayDeal, standardTopic, type CompiledSalesTopic, type Deal, type DealEvent, type DealLogEntry } from '../../src/index.js';
 import { outcomeEvent } from '../../src/compile/outcome-event.js';
 import { formatFunnelReport, funnelReport } from '../../src/report/funnel.js';
 import { createRandom, seedHash } from '../../src/report/random.js';
@@ -11,7 +11,7 @@ const START = Date.parse('2026-01-05T09:00:00Z');
 type Log = readonly DealLogEntry[];
 
 /** The event an entry applied, if it is an event entry. */
-const eventOf = (entry: DealLogEntry): DealEvent | undefined => ('event' in entry ? entry.event : undefined);
+const eventOf = (entry: DealLogEntry): DealEvent | undefined => (entry.type === 'opened' || entry.type === 'migrated' ? undefined : entryEvent(entry));
 /** The outcome an entry recorded, if it recorded one. */
 function outcomeOf(entry: DealLogEntry): string | undefined {
   const event = eventOf(entry);
@@ -234,7 +234,7 @@ describe('simulate', () => {
     expect(won.length).toBeGreaterThan(20);
     for (const { deal, log } of won) {
       const last = log.at(-1);
-      expect(last).toMatchObject({ type: 'reportBusinessEvent', event: { type: 'reportBusinessEvent', name: 'invoice-paid' }, status: 'closed' });
+      expect(last).toMatchObject({ type: 'reportBusinessEvent', event: { name: 'invoice-paid' }, status: 'closed' });
       expect(last?.at).toBeGreaterThan(deal.finish?.at ?? Infinity);
     }
     expect(report.finished).toBe(0);
