@@ -62,6 +62,16 @@ function applyToDeal(topic: CompiledTopic, deal: Deal, event: DealEvent): ApplyR
   }
   const checked = checkDeal(topic, deal);
   if (checked !== undefined) return reject(checked);
+  return applyTrusted(topic, deal, valid);
+}
+
+/**
+ * `applyEvent` for an event and a deal the library made itself (`simulate`
+ * builds its events and holds the deals `applyEvent` returned): the same
+ * rules without checking the event's shape and the deal's again. Internal:
+ * anything from outside goes through `applyEvent`.
+ */
+export function applyTrusted(topic: CompiledSalesTopic, deal: Deal, valid: DealEvent): ApplyResult {
   if (valid.expectedRevision !== undefined && valid.expectedRevision !== deal.revision) {
     return reject(dealError('stale_revision', { actual: deal.revision, expected: valid.expectedRevision }, 'expectedRevision'));
   }
