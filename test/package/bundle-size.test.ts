@@ -14,7 +14,7 @@
  * catalogues are counted as they ship in a real app.
  */
 import { build, type Metafile } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -75,5 +75,20 @@ describe('an app bundle of compileTopic, openDeal and applyEvent', () => {
 
   it("holds nothing of the command line's parsers", () => {
     expect(Object.keys(inputs).filter((file) => /node_modules\/(commander|jsonc-parser|tinyglobby)\//.test(file))).toEqual([]);
+  });
+});
+
+describe('the CommonJS build', () => {
+  it('loads one copy of the core for all its entries: testing.cjs and postgres.cjs are small and require the chunks index.cjs requires', () => {
+    const chunks = (entry: string) => new Set(readFileSync(`${root}dist/${entry}.cjs`, 'utf8').match(/(?<=require\(['"]\.\/)chunk-[\w-]+\.cjs(?=['"]\))/g) ?? []);
+    const core = chunks('index');
+    expect(core.size).toBeGreaterThan(0);
+    for (const entry of ['testing', 'postgres']) {
+      // Each was about 400 KB when it carried its own copy of the core.
+      expect(statSync(`${root}dist/${entry}.cjs`).size, entry).toBeLessThan(40 * 1024);
+      const shared = chunks(entry);
+      expect(shared.size, entry).toBeGreaterThan(0);
+      for (const chunk of shared) expect(core.has(chunk), `${entry} → ${chunk}`).toBe(true);
+    }
   });
 });
