@@ -27,20 +27,40 @@ const isActivityKind: Check = (value) => value === 'call' || value === 'meeting'
 const REFUSED: unique symbol = Symbol('refused');
 /** The checked copy of a value, or {@link REFUSED}. */
 type Copier = (value: unknown) => unknown;
-const leaf = (check: Check): Copier => (value) => (check(value) ? value : REFUSED);
 
-/** Copiers by key, in a map so that keys such as `constructor` find nothing. */
-type Copiers = ReadonlyMap<string, Copier>;
+/**
+ * How each key of an object is read: a leaf value is checked and kept as it
+ * is, a nested one copied. In maps, so that keys such as `constructor` find
+ * nothing.
+ */
+interface Shape {
+  readonly leaves: ReadonlyMap<string, Check>;
+  readonly nested: ReadonlyMap<string, Copier>;
+  readonly required: readonly string[];
+}
+
+const shape = (leaves: Record<string, Check>, nested: Record<string, Copier>, required: readonly string[]): Shape => ({
+  leaves: new Map(Object.entries(leaves)),
+  nested: new Map(Object.entries(nested)),
+  required,
+});
 
 /** `type`, when given, is the event's type already read: it is kept, not read again. */
-function strictCopy(value: unknown, copiers: Copiers, required: readonly string[], type?: string): Record<string, unknown> | typeof REFUSED {
+function strictCopy(value: unknown, { leaves, nested, required }: Shape, type?: string): Record<string, unknown> | typeof REFUSED {
   if (!isPlainObject(value)) return REFUSED;
   const copy: Record<string, unknown> = {};
   // for…in also walks inherited keys; a polluted prototype would show here, and is refused.
   for (const key in value) {
-    const copier = copiers.get(key);
-    if (copier === undefined) return REFUSED;
     const field = key === 'type' && type !== undefined ? type : value[key];
+    const check = leaves.get(key);
+    if (check !== undefined) {
+      if (field === undefined) continue;
+      if (!check(field)) return REFUSED;
+      copy[key] = field;
+      continue;
+    }
+    const copier = nested.get(key);
+    if (copier === undefined) return REFUSED;
     if (field === undefined) continue;
     const checked = copier(field);
     if (checked === REFUSED) return REFUSED;
@@ -61,14 +81,12 @@ const copyRoles: Copier = (value) => {
   return copy;
 };
 
-const actorCopiers: Copiers = new Map<string, Copier>([
-  ['id', leaf(isName)],
-  ['roles', copyRoles],
-  ['teams', copyRoles],
-  ['administrator', leaf((value) => typeof value === 'boolean')],
-  ['crmAccess', leaf((value) => value === 'none' || value === 'read' || value === 'full')],
-]);
-const copyActor: Copier = (value) => strictCopy(value, actorCopiers, ['id']);
+const actorShape = shape(
+  { id: isName, administrator: (value) => typeof value === 'boolean', crmAccess: (value) => value === 'none' || value === 'read' || value === 'full' },
+  { roles: copyRoles, teams: copyRoles },
+  ['id'],
+);
+const copyActor: Copier = (value) => strictCopy(value, actorShape);
 
 const copyFieldValues: Copier = (value) => {
   if (!isPlainObject(value)) return REFUSED;
@@ -83,36 +101,31 @@ const copyFieldValues: Copier = (value) => {
   return copy;
 };
 
-const planCopiers = { activityId: leaf(isId), kind: leaf(isActivityKind), plannedFor: leaf(isTime) };
-const planCopierMap: Copiers = new Map(Object.entries(planCopiers));
+const planChecks: Record<string, Check> = { activityId: isId, kind: isActivityKind, plannedFor: isTime };
 const planRequired = ['activityId', 'kind', 'plannedFor'];
-const copyPlan: Copier = (value) => strictCopy(value, planCopierMap, planRequired);
+const planShape = shape(planChecks, {}, planRequired);
+const copyPlan: Copier = (value) => strictCopy(value, planShape);
 
-const base: Record<string, Copier> = {
-  type: leaf((value) => typeof value === 'string'),
-  at: leaf(isTime),
-  actor: copyActor,
-  expectedRevision: leaf((value) => typeof value === 'number' && Number.isInteger(value) && value >= 0),
+const baseChecks: Record<string, Check> = {
+  type: (value) => typeof value === 'string',
+  at: isTime,
+  expectedRevision: (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0,
 };
 
-const spec = (copiers: Record<string, Copier>, required: readonly string[]) => ({
-  copiers: new Map(Object.entries({ ...base, ...copiers })),
-  required: ['at', 'actor', ...required],
-});
+const spec = (checks: Record<string, Check>, nested: Record<string, Copier>, required: readonly string[]): Shape =>
+  shape({ ...baseChecks, ...checks }, { actor: copyActor, ...nested }, ['at', 'actor', ...required]);
 
-const id = leaf(isId);
-const text = leaf(isText);
-const byType: Readonly<Record<DealEvent['type'], { readonly copiers: Copiers; readonly required: readonly string[] }>> = {
-  recordOutcome: spec({ outcomeId: id, kindId: id, comment: text, activityId: id, plan: copyPlan, fields: copyFieldValues }, ['outcomeId']),
-  planActivity: spec(planCopiers, planRequired),
-  completeActivity: spec({ activityId: id, comment: text }, ['activityId']),
-  cancelActivity: spec({ activityId: id, reason: text }, ['activityId']),
-  requestDeadlineChange: spec({ dueAt: leaf(isTime), reason: text }, ['dueAt']),
-  approveDeadlineChange: spec({ comment: text }, []),
-  rejectDeadlineChange: spec({ reason: text }, []),
-  setFields: spec({ fields: copyFieldValues }, ['fields']),
-  reportBusinessEvent: spec({ name: id }, ['name']),
-  moveToStage: spec({ stageId: id, reason: text }, ['stageId']),
+const byType: Readonly<Record<DealEvent['type'], Shape>> = {
+  recordOutcome: spec({ outcomeId: isId, kindId: isId, comment: isText, activityId: isId }, { plan: copyPlan, fields: copyFieldValues }, ['outcomeId']),
+  planActivity: spec(planChecks, {}, planRequired),
+  completeActivity: spec({ activityId: isId, comment: isText }, {}, ['activityId']),
+  cancelActivity: spec({ activityId: isId, reason: isText }, {}, ['activityId']),
+  requestDeadlineChange: spec({ dueAt: isTime, reason: isText }, {}, ['dueAt']),
+  approveDeadlineChange: spec({ comment: isText }, {}, []),
+  rejectDeadlineChange: spec({ reason: isText }, {}, []),
+  setFields: spec({}, { fields: copyFieldValues }, ['fields']),
+  reportBusinessEvent: spec({ name: isId }, {}, ['name']),
+  moveToStage: spec({ stageId: isId, reason: isText }, {}, ['stageId']),
 };
 
 /**
@@ -125,9 +138,8 @@ export function wellFormedEvent(event: unknown): DealEvent | undefined {
   if (!isPlainObject(event)) return undefined;
   const type = event.type;
   if (typeof type !== 'string' || !Object.hasOwn(byType, type)) return undefined;
-  const { copiers, required } = byType[type as DealEvent['type']];
-  // The type was read once above to choose the copiers; the copy keeps that very value.
-  const copy = strictCopy(event, copiers, required, type);
+  // The type was read once above to choose the shape; the copy keeps that very value.
+  const copy = strictCopy(event, byType[type as DealEvent['type']], type);
   return copy === REFUSED || !Object.hasOwn(event, 'type') ? undefined : (copy as DealEvent);
 }
 

@@ -169,7 +169,18 @@ export function nameProblem(text: string): TextProblem | undefined {
  * isLabel('', 200); // false
  */
 export function isLabel(text: string, max: number): boolean {
-  return text.length >= 1 && text.length <= max && nameProblem(text) === undefined;
+  return text.length >= 1 && text.length <= max && (isPlainAsciiLabel(text) || nameProblem(text) === undefined);
+}
+
+/** Printable ASCII with a character that is not a space: a label by every rule, told without the regular expressions (most ids are). */
+function isPlainAsciiLabel(text: string): boolean {
+  let visible = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code > 0x7e) return false;
+    if (code !== 0x20) visible = true;
+  }
+  return visible;
 }
 
 /** Codes written as `U+XXXX` for messages. */

@@ -103,6 +103,22 @@ describe('the rule functions', () => {
       false,
     ]);
   });
+
+  it('isLabel answers as the name rules do, its plain-ASCII shortcut included', () => {
+    // Mostly ASCII (spaces, controls, DEL and the printable range), with some of what the rules refuse mixed in.
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)),
+      fc.constantFrom('\u00A0', '\u00AD', '\u200B', '\u202E', '\u2067', '\uD800', 'Я', '😀'),
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 12 }).map((units) => units.join('')), (text) => {
+        expect(isLabel(text, 8)).toBe(text.length >= 1 && text.length <= 8 && nameProblem(text) === undefined);
+        // The schema counts the length otherwise (code points); the fast path may only be stricter.
+        if (isLabel(text, 8)) expect(labelSchema(8).safeParse(text).success).toBe(true);
+      }),
+      { numRuns: 2000, seed: 24 },
+    );
+  });
 });
 
 describe('the schema builders', () => {
