@@ -91,7 +91,7 @@ export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
       commit: enqueueActions(({ context, event, enqueue }) => {
         const result = decided(context.deal, event);
         if (!result.ok) return;
-        enqueue.assign({ deal: result.deal });
+        enqueue.assign({ deal: result.deal, entry: result.entry });
         for (const effect of result.effects) enqueue.emit(effect);
       }),
     },
@@ -139,7 +139,7 @@ export function buildDealMachine(topic: CompiledSalesTopic): DealMachine {
 
   return logic.createMachine({
     id: topic.id,
-    context: ({ input }) => ({ deal: input.deal }),
+    context: ({ input }) => ({ deal: input.deal, entry: null }),
     initial: topic.firstStage.id,
     on: {
       recordOutcome: globalTransitions,
@@ -189,7 +189,7 @@ export function dealStateValue(deal: Deal): string {
 export function dealSnapshot(topic: CompiledSalesTopic, deal: Deal): DealMachineSnapshot {
   // xstate would quietly start an unknown state value in the initial stage: refuse it instead.
   if (!topic.stages.has(deal.stageId)) throw new DealStateError(dealError('unknown_stage', { id: String(deal.stageId) }, 'stageId'));
-  return topic.machine.resolveState({ value: dealStateValue(deal), context: { deal } }) as DealMachineSnapshot;
+  return topic.machine.resolveState({ value: dealStateValue(deal), context: { deal, entry: null } }) as DealMachineSnapshot;
 }
 
 /**

@@ -5,8 +5,11 @@ import {
   applyEvent,
   createDealActor,
   dealStateValue,
+  openDeal,
+  replayDeal,
   type Deal,
   type DealEvent,
+  type DealLogEntry,
   type Effect,
 } from '../../src/index.js';
 import { topicPaths } from '../../src/testing/index.js';
@@ -31,6 +34,37 @@ describe('the XState machine of a topic', () => {
     expect(actor.getSnapshot().value).toBe('closed:negative');
     expect(actor.getSnapshot().hasTag('closed')).toBe(true);
     expect(emitted.map((effect) => effect.type)).toEqual(['suggestDocuments', 'cancelUnpaidInvoices', 'dealClosed']);
+  });
+
+  it("keeps the entry of each accepted event in its context, so the host's log replays to the actor's deal", () => {
+    const first = open(topic);
+    const opened = openDeal(topic, { id: first.id, clientId: first.clientId, ownerId: first.ownerId, at: first.openedAt });
+    if (!opened.ok) expect.fail(opened.error.message);
+    const actor = createActor(topic.machine, { input: { deal: opened.deal } }).start();
+    expect(actor.getSnapshot().context.entry).toBeNull();
+    const log: DealLogEntry[] = [opened.entry];
+    // The host appends an entry when the revision moves on; a refused event leaves the last entry in place.
+    actor.subscribe((snapshot) => {
+      const { entry } = snapshot.context;
+      if (entry !== null && entry.revision === (log.at(-1)?.revision ?? 0) + 1) log.push(entry);
+    });
+    let deal = opened.deal;
+    const events: DealEvent[] = [
+      { type: 'recordOutcome', outcomeId: 'qualified', at: MONDAY + HOUR, actor: manager },
+      { type: 'recordOutcome', outcomeId: 'nope', at: MONDAY + 2 * HOUR, actor: manager },
+      { type: 'setFields', fields: { carrier: 'ПЭК' }, at: MONDAY + 2 * HOUR, actor: manager },
+      { type: 'recordOutcome', outcomeId: 'interested', at: MONDAY + 3 * HOUR, actor: manager },
+    ];
+    for (const event of events) {
+      actor.send(event);
+      const result = applyEvent(topic, deal, event);
+      if (result.ok) {
+        deal = result.deal;
+        expect(actor.getSnapshot().context.entry).toEqual(result.entry);
+      }
+    }
+    expect(log.map((entry) => entry.type)).toEqual(['opened', 'recordOutcome', 'setFields', 'recordOutcome']);
+    expect(replayDeal(topic, log)).toEqual({ ok: true, deal: actor.getSnapshot().context.deal });
   });
 
   it('persists its snapshot as JSON and restores to the same state', () => {
