@@ -214,7 +214,13 @@ interface StageTally {
  * funnel.report({ now: Date.now() }).counted; // 1
  */
 export interface FunnelBuilder {
-  /** Adds one deal with its log's entries in order (of any topic: others are counted as skipped); neither is kept. */
+  /**
+   * Adds one deal with its log's entries in order (of any topic: others are
+   * counted as skipped); neither is kept. Takes plain data (a deal and log
+   * read from your store): what a getter or the entries' iterator throws
+   * goes to the caller, and the builder should then be dropped. For input
+   * you do not trust, `funnelReport` answers a typed error instead.
+   */
   add(deal: Deal, entries: Iterable<DealLogEntry>): void;
   /** The report of the deals added so far, at `now`; may be called again after more deals. */
   report(options: FunnelReportOptions): FunnelReport;
