@@ -4,6 +4,7 @@ import type { CompiledSalesTopic } from '../compile/compiled-topic.js';
 import type { Deal } from '../deal/deal.js';
 import { formatDealError, type DealError } from '../deal/errors.js';
 import { continueReplay } from '../log/replay.js';
+import { countOf } from '../util/plural.js';
 import { compileFile } from './diagram.js';
 import { painter, type CliIo } from './io.js';
 import { logLines } from './log-lines.js';
@@ -91,7 +92,7 @@ export async function replayCommand(log: string, topicFiles: readonly string[], 
   }
   const summary = { entries, deals: deals.size + failed.size, replayed: deals.size, failed: failed.size, skipped };
   if (options.json === true) io.stdout(`${JSON.stringify({ ...summary, failures }, null, 2)}\n`);
-  else printText(io, log, summary, failures);
+  else printText(io, log, summary, failures, locale);
   return failures.length === 0 ? 0 : 1;
 }
 
@@ -148,19 +149,39 @@ interface Summary {
   readonly skipped: number;
 }
 
-function printText(io: CliIo, log: string, summary: Summary, failures: readonly ReplayFailure[]): void {
+/** The words of the text report, per locale; messages come from the catalogue. */
+const WORDING = {
+  en: {
+    more: (n: number) => `… and ${n} more (--json lists them all)`,
+    deal: 'deal',
+    allReplay: 'every deal replays',
+    failures: (n: number) => countOf('en', n, { one: 'failure', other: 'failures' }),
+    skipped: (n: number) => `, ${n} later entries of failed deals skipped`,
+    totals: (s: Summary) => `${countOf('en', s.entries, { one: 'entry', other: 'entries' })}, ${countOf('en', s.deals, { one: 'deal', other: 'deals' })}: ${s.replayed} replayed, ${s.failed} failed`,
+  },
+  ru: {
+    more: (n: number) => `… и ещё ${n} (все перечисляет --json)`,
+    deal: 'сделка',
+    allReplay: 'все сделки воспроизводятся',
+    failures: (n: number) => countOf('ru', n, { one: 'ошибка', few: 'ошибки', many: 'ошибок', other: 'ошибки' }),
+    skipped: (n: number) => `, пропущено последующих записей сделок с ошибками: ${n}`,
+    totals: (s: Summary) =>
+      `${countOf('ru', s.entries, { one: 'запись', few: 'записи', many: 'записей', other: 'записи' })}, ${countOf('ru', s.deals, { one: 'сделка', few: 'сделки', many: 'сделок', other: 'сделки' })}: воспроизведено ${s.replayed}, с ошибкой ${s.failed}`,
+  },
+} as const;
+
+function printText(io: CliIo, log: string, summary: Summary, failures: readonly ReplayFailure[], locale: 'en' | 'ru'): void {
+  const words = WORDING[locale];
   const paint = painter(io.color);
   const name = terminalSafe(log === '-' ? STDIN_NAME : log);
   const lines = failures.slice(0, LISTED_FAILURES).map((failure) => {
-    const deal = failure.dealId === null ? '' : ` deal ${terminalSafe(JSON.stringify(failure.dealId))}`;
+    const deal = failure.dealId === null ? '' : ` ${words.deal} ${terminalSafe(JSON.stringify(failure.dealId))}`;
     const path = failure.path === undefined ? '' : ` ${terminalSafe(failure.path)}:`;
     return `${name}:${failure.line}:${deal}${path} ${terminalSafe(failure.message)} ${paint('dim', `[${failure.code}]`)}`;
   });
-  if (failures.length > LISTED_FAILURES) lines.push(`… and ${failures.length - LISTED_FAILURES} more (--json lists them all)`);
-  const verdict = failures.length === 0 ? paint('green', 'every deal replays') : paint('red', count(failures.length, 'failure', 'failures'));
-  const skipped = summary.skipped === 0 ? '' : `, ${summary.skipped} later entries of failed deals skipped`;
-  lines.push(`${count(summary.entries, 'entry', 'entries')}, ${count(summary.deals, 'deal', 'deals')}: ${summary.replayed} replayed, ${summary.failed} failed${skipped}; ${verdict}`);
+  if (failures.length > LISTED_FAILURES) lines.push(words.more(failures.length - LISTED_FAILURES));
+  const verdict = failures.length === 0 ? paint('green', words.allReplay) : paint('red', words.failures(failures.length));
+  const skipped = summary.skipped === 0 ? '' : words.skipped(summary.skipped);
+  lines.push(`${words.totals(summary)}${skipped}; ${verdict}`);
   io.stdout(`${lines.join('\n')}\n`);
 }
-
-const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;

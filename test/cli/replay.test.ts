@@ -76,10 +76,13 @@ describe('crm-topics replay', () => {
     write('tampered.jsonl', jsonl(tampered));
     const { code, stdout } = await crmTopics('replay', 'tampered.jsonl', 'standard.json', '--locale', 'ru');
     expect(code).toBe(1);
-    expect(stdout).toContain(`tampered.jsonl:2: deal "${log[0]?.dealId}" to:`);
+    expect(stdout).toContain(`tampered.jsonl:2: сделка "${log[0]?.dealId}" to:`);
     expect(stdout).toContain('[replay_mismatch]');
-    expect(stdout).toMatch(/[а-я]/);
-    expect(stdout).toContain(`${log.length - 2} later entries of failed deals skipped`);
+    expect(stdout).toContain(`пропущено последующих записей сделок с ошибками: ${log.length - 2}; 1 ошибка`);
+    expect(stdout).toMatch(/воспроизведено 0, с ошибкой 1/);
+    expect(stdout).not.toMatch(/ deal "|entries|replayed|failed/);
+    const english = await crmTopics('replay', 'tampered.jsonl', 'standard.json');
+    expect(english.stdout).toContain(`${log.length - 2} later entries of failed deals skipped; 1 failure`);
   });
 
   it('reports lines that are not JSON, not UTF-8 or not an entry, and goes on with the other deals', async () => {
