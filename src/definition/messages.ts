@@ -49,6 +49,10 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: (p) => `The text cannot be stored: it contains ${p.char} at position ${p.index}, which PostgreSQL jsonb refuses (U+0000 and unpaired UTF-16 surrogates are not allowed).`,
     ru: (p) => `Текст нельзя сохранить: в нём ${p.char} в позиции ${p.index}, а PostgreSQL jsonb такое не принимает (U+0000 и непарные суррогаты UTF-16 не допускаются).`,
   },
+  control_character: {
+    en: (p) => `The name contains the control character ${p.char} at position ${p.index}: names are one line of visible text (no tabs, line breaks, escapes or other C0/C1 controls).`,
+    ru: (p) => `Имя содержит управляющий символ ${p.char} в позиции ${p.index}: имя — одна строка видимого текста (без табуляций, переводов строк, escape-последовательностей и других управляющих символов C0/C1).`,
+  },
   blank_name: {
     en: () => 'The name is blank: nothing is left once spaces and invisible characters (such as zero-width spaces or soft hyphens) are removed.',
     ru: () => 'Имя пустое: после удаления пробелов и невидимых символов (например, пробелов нулевой ширины или мягких переносов) ничего не остаётся.',

@@ -14,6 +14,12 @@ import * as z from 'zod';
  *   width space U+200B, U+200C/D, word joiner U+2060, BOM U+FEFF, soft hyphen
  *   U+00AD) and other Default_Ignorable code points are removed reads as no
  *   name in every list and dropdown. Code `blank_name`.
+ * - **No control characters** (names and labels): C0 controls U+0001–U+001F
+ *   (tab, carriage return, escape…), DEL U+007F and C1 controls
+ *   U+0080–U+009F. A name is one line people read; an escape sequence in a
+ *   stage name or a user id would repaint a terminal, a carriage return
+ *   overwrite a log line. Free texts keep them (a comment has line breaks).
+ *   Code `control_character`.
  * - **No bidirectional controls** (names and labels): the embeddings,
  *   overrides and isolates U+202A–U+202E and U+2066–U+2069 reorder what
  *   follows them, so a stage name or a user id can display as another one
@@ -42,6 +48,8 @@ const UNSTORABLE = /[\0\uD800-\uDFFF]/u;
 const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 /** Bidirectional embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+/** C0 controls but U+0000 (unstorable, reported as such), DEL and C1 controls. */
+const CONTROL_CHARACTER = /[\u0001-\u001F\u007F-\u009F]/;
 /** How many UTF-16 code units per allowed character a text may use at most, plus {@link UNITS_SLACK}. */
 const UNITS_PER_CHARACTER = 4;
 /** Room for one long emoji sequence whatever the limit: the longest emoji ZWJ sequences take 15 to 19 code units. */
@@ -140,7 +148,7 @@ export function fitsLength(text: string, max: number): boolean {
 }
 
 /** The codes these rules report. */
-export type TextProblem = 'unstorable_text' | 'blank_name' | 'bidi_control';
+export type TextProblem = 'unstorable_text' | 'control_character' | 'blank_name' | 'bidi_control';
 
 /**
  * The first rule a name or a label breaks (storable, not blank, no
@@ -151,9 +159,11 @@ export type TextProblem = 'unstorable_text' | 'blank_name' | 'bidi_control';
  * nameProblem('Оплата'); // undefined
  * nameProblem('\u200B'); // 'blank_name'
  * nameProblem('a\u202Eb'); // 'bidi_control'
+ * nameProblem('Offer\u001B[31m'); // 'control_character'
  */
 export function nameProblem(text: string): TextProblem | undefined {
   if (!isStorableText(text)) return 'unstorable_text';
+  if (CONTROL_CHARACTER.test(text)) return 'control_character';
   if (text !== '' && isBlankName(text)) return 'blank_name';
   return hasBidiControl(text) ? 'bidi_control' : undefined;
 }
@@ -200,8 +210,8 @@ function report(ctx: Context, text: string, problem: TextProblem): void {
   if (problem === 'unstorable_text') {
     const index = unstorableAt(text);
     ctx.addIssue({ code: 'custom', input: escaped(text), params: { code: problem, char: codePoint(text, index), index } });
-  } else if (problem === 'bidi_control') {
-    const index = text.search(BIDI_CONTROL);
+  } else if (problem === 'bidi_control' || problem === 'control_character') {
+    const index = text.search(problem === 'bidi_control' ? BIDI_CONTROL : CONTROL_CHARACTER);
     ctx.addIssue({ code: 'custom', input: text, params: { code: problem, char: codePoint(text, index), index } });
   } else {
     ctx.addIssue({ code: 'custom', input: text, params: { code: problem } });

@@ -104,6 +104,18 @@ describe('the rule functions', () => {
     ]);
   });
 
+  it('names and labels refuse C0 and C1 controls and DEL; free texts keep them', () => {
+    for (const control of ['\t', '\n', '\r', '\u001B', '\u0007', '\u007F', '\u0085', '\u009B']) {
+      expect(nameProblem(`Offer${control}`), JSON.stringify(control)).toBe('control_character');
+      expect(isLabel(`u-1${control}`, 200), JSON.stringify(control)).toBe(false);
+      expect(textSchema(100).safeParse(`line one${control}line two`).success, JSON.stringify(control)).toBe(true);
+    }
+    const issue = labelSchema(200).safeParse('u\u001B[2J').error?.issues[0];
+    expect(issue).toMatchObject({ params: { code: 'control_character', char: 'U+001B', index: 1 } });
+    // Spaces, no-break spaces and the direction marks are not controls.
+    expect(['Оплата счёта', 'a\u00A0b', 'a\u200Fb'].map(nameProblem)).toEqual([undefined, undefined, undefined]);
+  });
+
   it('isLabel answers as the name rules do, its plain-ASCII shortcut included', () => {
     // Mostly ASCII (spaces, controls, DEL and the printable range), with some of what the rules refuse mixed in.
     const unit = fc.oneof(

@@ -18,8 +18,13 @@ import { standardTopic } from '../../src/index.js';
 // eslint-disable-next-line no-control-regex -- what a terminal acts on
 const unsafe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const hostile = 'Ok\u001b]0;pwned\u0007\u001b[2J\r\u009b31m\u202eevil\u2066';
-/** The same without bidi controls, which names refuse (`bidi_control`): what a valid topic can still carry into a diagram. */
-const hostileName = hostile.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+/**
+ * What a valid topic can still carry into a diagram: names refuse control
+ * characters (`control_character`) and bidi controls (`bidi_control`), but
+ * keep line and paragraph separators and the direction marks, which a
+ * terminal must still be shown as escapes.
+ */
+const hostileName = 'Ok\u2028evil\u2029\u200f\u061c';
 
 let dir = '';
 const write = (name: string, content: string) => writeFileSync(join(dir, name), content);
@@ -74,7 +79,17 @@ describe('crm-topics prints input text with visible escapes', () => {
   ])('for %j', async (args) => {
     const result = await cli(args);
     expectSafe(result);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/\\(x1b|u001b)/);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/\\(x1b|u001b|u2028)/);
+  });
+
+  it('refuses a topic whose names carry control characters, naming the character and where it is', async () => {
+    const escaped = structuredClone(standardTopic) as { stages: { name: string }[] };
+    (escaped.stages[1] as { name: string }).name = hostile;
+    write('escaped.json', JSON.stringify(escaped));
+    const result = await cli(['validate', 'escaped.json']);
+    expect(result.code).toBe(1);
+    expectSafe(result);
+    expect(result.stdout).toMatch(/stages\[1\]\.name.*U\+001B at position 2.*control_character/);
   });
 
   it('shows the escaped text where the raw text was, in the messages that quote it', async () => {
