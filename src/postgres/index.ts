@@ -4,6 +4,23 @@
  *
  * @packageDocumentation
  */
-export { createStore, type ApplyAnswer, type ClaimedEffect, type OverdueCursor, type Store, type StoreError, type StoreErrorCode, type StoreOptions, STATEMENTS } from './store.js';
+export {
+  createStore,
+  type ApplyAnswer,
+  type ClaimedEffect,
+  type DealMigrationResult,
+  type DealOverdueEffect,
+  type MigrateDealsAnswer,
+  type MigrateDealsOptions,
+  type NotifyOverdueAnswer,
+  type OverdueCursor,
+  type OverduePage,
+  type Store,
+  type StoreEffect,
+  type StoreError,
+  type StoreErrorCode,
+  type StoreOptions,
+  STATEMENTS,
+} from './store.js';
 export { pgDriver, pgliteDriver, StatementError, type PGliteLike, type PGliteQueryable, type PgClientLike, type PgPoolLike, type Queryable, type QueryResult, type SqlDriver } from './driver.js';
 export { SCHEMA_VERSIONS } from './schema.js';

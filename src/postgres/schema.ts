@@ -6,7 +6,14 @@
  * @module
  */
 
-/** The versions in order; a version's statements never change once released, later changes are new versions. */
+/**
+ * The versions in order; a version's statements never change once released, later changes are new versions.
+ * Version 1: topics, deals, their log and the effects outbox. Version 2: the notice marker and the
+ * `deadlines` check of a deal, the migration scan's index, and overdue notices in the outbox.
+ *
+ * @example
+ * SCHEMA_VERSIONS.map((each) => each.version); // [1, 2]
+ */
 export const SCHEMA_VERSIONS: readonly { readonly version: number; readonly sql: string }[] = [
   {
     version: 1,
@@ -70,6 +77,25 @@ CREATE TABLE crm_effects (
 );
 -- The claim: pending effects in id order; done ones leave the index.
 CREATE INDEX crm_effects_pending ON crm_effects (id) WHERE done_at IS NULL;
+`,
+  },
+  {
+    // Overdue notices (notifyOverdue), deals kept on their old deadlines by a migration, and the migration scan (migrateDeals).
+    version: 2,
+    sql: `
+-- The deadline last notified per limit kind, as overdueNotices returns it ({ stage, deal, idle }); NULL: none yet.
+ALTER TABLE crm_deals ADD COLUMN notice_marker jsonb;
+-- How parseDeal checks the deal's deadlines: 'ignore' for a deal migrated with deadlines: 'keep'.
+ALTER TABLE crm_deals ADD COLUMN deadlines text NOT NULL DEFAULT 'check' CHECK (deadlines IN ('check', 'ignore'));
+-- A topic's deals on one version, by id: the resumable migration scan.
+CREATE INDEX crm_deals_version ON crm_deals (topic_id, topic_version, id);
+
+-- An overdue notice is an outbox row of its own kind (effect type 'dealOverdue'), at most one per deal, limit kind and deadline.
+ALTER TABLE crm_effects ADD COLUMN notice_kind text CHECK (notice_kind IN ('stage', 'deal', 'idle'));
+ALTER TABLE crm_effects ADD COLUMN notice_due_at bigint;
+ALTER TABLE crm_effects ADD CONSTRAINT crm_effects_notice CHECK ((notice_kind IS NULL) = (notice_due_at IS NULL));
+-- Partial, so the effects of events (no notice kind) add nothing to it; notifyOverdue names it as its ON CONFLICT arbiter.
+CREATE UNIQUE INDEX crm_effects_notice_once ON crm_effects (deal_id, notice_kind, notice_due_at) WHERE notice_kind IS NOT NULL;
 `,
   },
 ];

@@ -11,7 +11,10 @@ import {
   applyEvent,
   compileTopic,
   findOverdue as findOverdueDeals,
+  LIMIT_KINDS,
+  migrateDeal,
   openDeal,
+  overdueNotices,
   parseDeal,
   type CompiledTopic,
   type Deal,
@@ -19,6 +22,12 @@ import {
   type DealLogEntry,
   type DealEvent,
   type Effect,
+  type LimitKind,
+  type MigrateOptions,
+  type MigrationEntry,
+  type MigrationError,
+  type MigrationPlan,
+  type NoticeMarker,
   type OpenDealInput,
   type OverdueLimit,
   type TopicDefinition,
@@ -26,7 +35,12 @@ import {
 import { StatementError, type Queryable, type SqlDriver } from './driver.js';
 import { SCHEMA_VERSIONS } from './schema.js';
 
-/** Why a store call did nothing. */
+/**
+ * Why a store call did nothing.
+ *
+ * @example
+ * if (!answer.ok && answer.error.code === 'malformed_row') quarantine(String(answer.error.params.id));
+ */
 export type StoreErrorCode =
   | 'database_error'
   | 'deal_not_found'
@@ -38,7 +52,12 @@ export type StoreErrorCode =
   | 'conflict'
   | 'invalid_input';
 
-/** A store failure, shaped like the library's errors: a stable code, params, a sentence, and the path of the offending input. */
+/**
+ * A store failure, shaped like the library's errors: a stable code, params, a sentence, and the path of the offending input.
+ *
+ * @example
+ * const error: StoreError = { code: 'malformed_row', params: { table: 'crm_deals', id: 'd-7', detail: 'invalid_deal at amount: Expected a number' }, message: 'The stored deal "d-7" is malformed: Expected a number' };
+ */
 export interface StoreError {
   readonly code: StoreErrorCode;
   readonly message: string;
@@ -52,34 +71,145 @@ const fail = (code: StoreErrorCode, params: Record<string, string | number>, mes
   error: { code, params, message, ...(path === undefined ? {} : { path }) },
 });
 
-/** The answer of `open` and `apply`. `duplicate` is true when the event id was seen before and nothing new was written. */
+/**
+ * The answer of `open` and `apply`. `duplicate` is true when the event id was seen before and nothing new was written.
+ *
+ * @example
+ * const answer: ApplyAnswer = await store.apply('d-1', event, { eventId: 'e-1' });
+ * if (answer.ok && !answer.duplicate) console.log(`revision ${answer.deal.revision}`);
+ */
 export type ApplyAnswer =
   | { readonly ok: true; readonly deal: Deal; readonly entry: DealLogEntry; readonly effects: readonly Effect[]; readonly duplicate: boolean }
   | Failure;
 
-/** A claimed effect: carry it out, then `completeEffects([id])`. */
+/**
+ * The outbox row `notifyOverdue` writes: a limit of an open deal passed its
+ * deadline. The core's {@link Effect} has no such type, so the store writes
+ * its own kind of effect; there is at most one per deal, limit kind and
+ * deadline (`dueAt`). `by` is how late the deal was when the scan at `at` found it.
+ *
+ * @example
+ * const notice: DealOverdueEffect = { type: 'dealOverdue', dealId: 'd-1', topicId: 'standard', ownerId: 'u-1', kind: 'stage', dueAt: 1768294800000, by: 3600000, at: 1768298400000 };
+ */
+export interface DealOverdueEffect {
+  readonly type: 'dealOverdue';
+  readonly dealId: string;
+  readonly topicId: string;
+  readonly ownerId: string;
+  readonly kind: LimitKind;
+  readonly dueAt: number;
+  readonly by: number;
+  readonly at: number;
+}
+
+/**
+ * What the outbox holds: the effects of accepted events, and the store's overdue notices.
+ *
+ * @example
+ * const text = (effect: StoreEffect) => (effect.type === 'dealOverdue' ? `${effect.dealId} is late (${effect.kind})` : effect.type);
+ */
+export type StoreEffect = Effect | DealOverdueEffect;
+
+/**
+ * A claimed effect: carry it out, then `completeEffects([id])`. Overdue
+ * notices have a negative `seq` (-1 stage, -2 deal, -3 idle) and the deal's
+ * revision when they were written.
+ *
+ * @example
+ * const claimed = await store.claimEffects({ worker: 'w1' });
+ * if (claimed.ok) for (const each of claimed.effects) await deliver(each.effect);
+ */
 export interface ClaimedEffect {
   readonly id: string;
   readonly dealId: string;
   readonly revision: number;
   readonly seq: number;
-  readonly effect: Effect;
+  readonly effect: StoreEffect;
   readonly attempts: number;
 }
 
-/** Where the next page of the overdue scan starts. */
+/**
+ * The answer of `findOverdue`: the page's overdue deals (checked with
+ * parseDeal), the rows refused as malformed (`malformed_row` naming the deal
+ * id; they are left out, the scan goes on), and where the next page starts.
+ *
+ * @example
+ * const page: OverduePage = { ok: true, deals: [], refused: [], next: null };
+ */
+export type OverduePage =
+  | { readonly ok: true; readonly deals: { deal: Deal; limits: readonly OverdueLimit[] }[]; readonly refused: StoreError[]; readonly next: OverdueCursor | null }
+  | Failure;
+
+/**
+ * The answer of `notifyOverdue`: how many `dealOverdue` notices this call
+ * wrote (a notice another scanner wrote first is not counted), how many
+ * overdue deals it looked at, and the rows refused as malformed.
+ *
+ * @example
+ * const answer: NotifyOverdueAnswer = { ok: true, written: 3, scanned: 10, refused: [] };
+ */
+export type NotifyOverdueAnswer = { readonly ok: true; readonly written: number; readonly scanned: number; readonly refused: StoreError[] } | Failure;
+
+/**
+ * Options of `migrateDeals`: `batch` deals are read per page (default 100);
+ * the rest are the options of the core's `migrateDeal` (deadline policy,
+ * time, author and reason of the `migrated` entry).
+ *
+ * @example
+ * await store.migrateDeals(plan, { batch: 500, by: 'admin', reason: 'Stages merged', deadlines: 'recompute' });
+ */
+export interface MigrateDealsOptions extends MigrateOptions {
+  readonly batch?: number;
+}
+
+/**
+ * What `migrateDeals` did with one deal: `migrated` (written, with the new
+ * deal and its `migrated` entry), `skipped` (the plan leaves it on its
+ * version: a closed deal), or `failed` with the reason (the deal stays on
+ * the old version, untouched; a later call tries it again).
+ *
+ * @example
+ * const failed = answer.ok ? answer.results.filter((each) => each.result === 'failed').map((each) => each.id) : [];
+ */
+export type DealMigrationResult =
+  | { readonly id: string; readonly result: 'migrated'; readonly deal: Deal; readonly entry: MigrationEntry }
+  | { readonly id: string; readonly result: 'skipped'; readonly reason: MigrationError }
+  | { readonly id: string; readonly result: 'failed'; readonly error: StoreError | MigrationError | DealError };
+
+/**
+ * The answer of `migrateDeals`: a result per deal read, in id order, and their counts.
+ *
+ * @example
+ * const answer: MigrateDealsAnswer = { ok: true, results: [], migrated: 0, skipped: 0, failed: 0 };
+ */
+export type MigrateDealsAnswer =
+  | { readonly ok: true; readonly results: DealMigrationResult[]; readonly migrated: number; readonly skipped: number; readonly failed: number }
+  | Failure;
+
+/**
+ * Where the next page of the overdue scan starts.
+ *
+ * @example
+ * const page = await store.findOverdue('standard', Date.now(), { limit: 100, after: { dueAt: 1768294800000, id: 'd-41' } });
+ */
 export interface OverdueCursor {
   readonly dueAt: number;
   readonly id: string;
 }
 
+/**
+ * Options of {@link createStore}.
+ *
+ * @example
+ * const store = createStore(pgDriver(pool), { maxRetries: 50 });
+ */
 export interface StoreOptions {
   /** How many times `apply` reloads and re-applies after losing a race on the revision (default 20). */
   readonly maxRetries?: number;
 }
 
 /** The statement that reads a deal for work: its state and the revision of an event id seen before. */
-const LOAD_DEAL = `SELECT d.state, d.topic_id, d.topic_version,
+const LOAD_DEAL = `SELECT d.id, d.revision, d.state, d.topic_id, d.topic_version, d.deadlines,
          (SELECT e.revision FROM crm_deal_entries e WHERE e.deal_id = d.id AND e.event_id = $2) AS seen
     FROM crm_deals d WHERE d.id = $1`;
 
@@ -129,7 +259,7 @@ UPDATE crm_effects e
 RETURNING e.id::text AS id, e.deal_id, e.revision, e.seq, e.effect, e.attempts`;
 
 const OVERDUE_PAGE = `
-SELECT id, state, LEAST(stage_due_at, due_at, idle_due_at)::float8 AS due
+SELECT id, revision, topic_version, deadlines, notice_marker, state, LEAST(stage_due_at, due_at, idle_due_at)::float8 AS due
   FROM crm_deals
  WHERE topic_id = $1 AND status = 'open'
    AND LEAST(stage_due_at, due_at, idle_due_at) IS NOT NULL
@@ -138,8 +268,69 @@ SELECT id, state, LEAST(stage_due_at, due_at, idle_due_at)::float8 AS due
  ORDER BY LEAST(stage_due_at, due_at, idle_due_at), id
  LIMIT $5`;
 
-/** The statements whose plans matter at scale, for EXPLAIN in tests and docs. */
-export const STATEMENTS = Object.freeze({ CLAIM_EFFECTS, OVERDUE_PAGE, UPDATE_DEAL, INSERT_DEAL });
+/**
+ * Overdue notices of one deal: compare-and-set on its revision and notice
+ * marker (a concurrent scanner that wrote first makes this write nothing),
+ * the new marker, and one outbox row per notice, at most one per deal,
+ * limit kind and deadline (the unique index `crm_effects_notice_once`).
+ * `$5` is a jsonb array of `{ kind, dueAt, seq, effect }`.
+ */
+const NOTIFY_OVERDUE = `
+WITH d AS (
+  UPDATE crm_deals SET notice_marker = $3::jsonb
+   WHERE id = $1 AND revision = $2 AND notice_marker IS NOT DISTINCT FROM $4::jsonb
+  RETURNING id, revision
+), f AS (
+  INSERT INTO crm_effects (deal_id, revision, seq, effect, notice_kind, notice_due_at)
+  SELECT d.id, d.revision, (x.value->>'seq')::int, x.value->'effect', x.value->>'kind', (x.value->>'dueAt')::bigint
+    FROM d, jsonb_array_elements($5::jsonb) AS x(value)
+  ON CONFLICT (deal_id, notice_kind, notice_due_at) WHERE notice_kind IS NOT NULL DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM d)::int AS n, (SELECT count(*) FROM f)::int AS written`;
+
+/** One deal of the notice scan read again after it changed under the scanner. */
+const NOTICE_RELOAD = `SELECT id, revision, topic_version, deadlines, notice_marker, state FROM crm_deals WHERE id = $1 AND status = 'open'`;
+
+/** The migration scan: a topic's deals still on a version, by id, keyset-paginated (index crm_deals_version). */
+const MIGRATION_PAGE = `
+SELECT id, revision, topic_version, deadlines, state
+  FROM crm_deals
+ WHERE topic_id = $1 AND topic_version = $2 AND id > $3
+ ORDER BY id
+ LIMIT $4`;
+
+/** A migrated deal: compare-and-set on revision and version, and the `migrated` entry, in one statement. */
+const MIGRATE_DEAL = `
+WITH d AS (
+  UPDATE crm_deals
+     SET topic_version = $3, status = $4, stage_id = $5, stage_due_at = $6, due_at = $7, idle_due_at = $8, revision = $9, state = $10, deadlines = $11
+   WHERE id = $1 AND revision = $2 AND topic_version = $12
+  RETURNING id, revision
+)${appendEntryAndEffects(13)}`;
+
+/**
+ * The statements whose plans matter at scale, for EXPLAIN in tests and docs.
+ *
+ * @example
+ * const plan = await pool.query(`EXPLAIN ${STATEMENTS.OVERDUE_PAGE}`, ['standard', Date.now(), Number.MIN_SAFE_INTEGER, '', 100]);
+ */
+export const STATEMENTS = Object.freeze({ CLAIM_EFFECTS, OVERDUE_PAGE, UPDATE_DEAL, INSERT_DEAL, NOTIFY_OVERDUE, MIGRATION_PAGE, MIGRATE_DEAL });
+
+/** A deal row as the scans read it. */
+interface DealRow {
+  readonly id: string;
+  readonly revision: number;
+  readonly topic_version: number;
+  readonly deadlines: string | null;
+  readonly state: unknown;
+}
+
+/** The refusal of a stored deal that does not pass parseDeal (or does not match its row). */
+const malformedDeal = (id: string, code: string, path: string, message: string): Failure =>
+  fail('malformed_row', { table: 'crm_deals', id, detail: `${code} at ${path}: ${message}` }, `The stored deal "${id}" is malformed: ${message}`);
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 
 const columns = (deal: Deal) => [deal.topicVersion, deal.status, deal.stageId, deal.stageDueAt, deal.dueAt, deal.idleDueAt] as const;
 
@@ -196,22 +387,70 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
     }
   }
 
+  /**
+   * A deal row read back, checked with parseDeal against the topic version
+   * its row names (deadlines as its `deadlines` column says), and its id and
+   * revision against the row's: a bad row is `malformed_row` naming the deal.
+   */
+  async function parseRow(q: Queryable, topicId: string, row: DealRow): Promise<{ ok: true; deal: Deal; topic: CompiledTopic } | Failure> {
+    const topic = await topicOf(q, topicId, row.topic_version);
+    // The deal cannot be checked without its version (missing, or not compiling): refused, naming the deal too.
+    if (!topic.ok) return { ok: false, error: { ...topic.error, params: { ...topic.error.params, dealId: row.id } } };
+    const parsed = parseDeal(topic.topic, row.state, { deadlines: row.deadlines === 'ignore' ? 'ignore' : 'check' });
+    if (!parsed.ok) return malformedDeal(row.id, parsed.error.code, parsed.error.path ?? '', parsed.error.message);
+    if (parsed.deal.id !== row.id) return malformedDeal(row.id, 'invalid_deal', 'id', `its state is deal "${parsed.deal.id}".`);
+    if (parsed.deal.revision !== row.revision) return malformedDeal(row.id, 'invalid_deal', 'revision', `its state is at revision ${parsed.deal.revision}, its row at ${row.revision}.`);
+    return { ok: true, deal: parsed.deal, topic: topic.topic };
+  }
+
   /** Reads a deal (checked with parseDeal) with its topic, and the revision of `eventId` if that event was stored before. */
   async function readDeal(id: string, eventId: string | null): Promise<{ ok: true; deal: Deal; topic: CompiledTopic; seen: number | null } | Failure> {
-    const result = await db.query<{ state: unknown; topic_id: string; topic_version: number; seen: number | null }>('load_deal', LOAD_DEAL, [id, eventId]);
+    const result = await db.query<DealRow & { topic_id: string; seen: number | null }>('load_deal', LOAD_DEAL, [id, eventId]);
     const row = result.rows[0];
     if (row === undefined) return fail('deal_not_found', { id }, `No deal "${id}" is stored.`, 'dealId');
-    const topic = await topicOf(db, row.topic_id, row.topic_version);
-    if (!topic.ok) return topic;
-    const parsed = parseDeal(topic.topic, row.state);
-    if (!parsed.ok) return fail('malformed_row', { table: 'crm_deals', id, detail: `${parsed.error.code} at ${parsed.error.path ?? ''}: ${parsed.error.message}` }, `The stored deal "${id}" is malformed: ${parsed.error.message}`);
-    return { ok: true, deal: parsed.deal, topic: topic.topic, seen: row.seen };
+    const parsed = await parseRow(db, row.topic_id, row);
+    return parsed.ok ? { ...parsed, seen: row.seen } : parsed;
+  }
+
+  /**
+   * Writes the overdue notices one deal owes (overdueNotices with the marker
+   * stored beside it), retrying after a concurrent change; answers how many
+   * this call wrote. A malformed row is refused into `refused`, never worked on.
+   */
+  async function notifyDeal(topicId: string, first: DealRow & { notice_marker: unknown }, now: number, refused: StoreError[]): Promise<number> {
+    let row: (DealRow & { notice_marker: unknown }) | undefined = first;
+    for (let attempt = 0; attempt <= maxRetries && row !== undefined; attempt += 1) {
+      const parsed = await parseRow(db, topicId, row);
+      if (!parsed.ok) {
+        refused.push(parsed.error as StoreError);
+        return 0;
+      }
+      const { deal, topic } = parsed;
+      const owed = overdueNotices(topic, deal, now, row.notice_marker as NoticeMarker | null);
+      if (!owed.ok) {
+        const failure = malformedDeal(deal.id, owed.error.code, owed.error.path === 'marker' ? 'notice_marker' : (owed.error.path ?? ''), owed.error.message);
+        refused.push(failure.error as StoreError);
+        return 0;
+      }
+      if (owed.notices.length === 0) return 0;
+      const notices = owed.notices.map((notice) => {
+        const effect: DealOverdueEffect = { type: 'dealOverdue', dealId: deal.id, topicId: deal.topicId, ownerId: deal.ownerId, kind: notice.kind, dueAt: notice.dueAt, by: notice.by, at: now };
+        return { kind: notice.kind, dueAt: notice.dueAt, seq: -(LIMIT_KINDS.indexOf(notice.kind) + 1), effect };
+      });
+      const written = await db.query<{ n: number; written: number }>('notify_overdue', NOTIFY_OVERDUE, [
+        deal.id, deal.revision, JSON.stringify(owed.marker), row.notice_marker === null || row.notice_marker === undefined ? null : JSON.stringify(row.notice_marker), JSON.stringify(notices),
+      ]);
+      if (written.rows[0]?.n === 1) return written.rows[0].written;
+      // Another scanner, or an event, changed the deal since it was read: read it again and see what it still owes.
+      row = (await db.query<DealRow & { notice_marker: unknown }>('notice_reload', NOTICE_RELOAD, [deal.id])).rows[0];
+    }
+    return 0;
   }
 
   /** The answer of an event stored before: the entry and effects of that revision, and the deal as it is now. */
   async function earlier(deal: Deal, revision: number): Promise<ApplyAnswer> {
     const entry = await db.query<{ entry: DealLogEntry }>('load_entry', 'SELECT entry FROM crm_deal_entries WHERE deal_id = $1 AND revision = $2', [deal.id, revision]);
-    const effects = await db.query<{ effect: Effect }>('load_effects', 'SELECT effect FROM crm_effects WHERE deal_id = $1 AND revision = $2 ORDER BY seq', [deal.id, revision]);
+    const effects = await db.query<{ effect: Effect }>('load_effects', 'SELECT effect FROM crm_effects WHERE deal_id = $1 AND revision = $2 AND notice_kind IS NULL ORDER BY seq', [deal.id, revision]);
     return { ok: true, deal, entry: entry.rows[0]?.entry as DealLogEntry, effects: effects.rows.map((row) => row.effect), duplicate: true };
   }
 
@@ -267,12 +506,21 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
         const eventId = options.eventId ?? null;
         const concurrency = topic.topic.kind === 'sales' && topic.topic.definition.parameters.concurrentDeals === 'forbidden';
         return db.transaction(async (tx): Promise<ApplyAnswer> => {
-          let clientDeals: Deal[] = [];
+          const clientDeals: Deal[] = [];
           if (concurrency && typeof input?.clientId === 'string') {
             // Two opens for one client wait for each other, so S32 holds under concurrency too.
             await tx.query('lock_client', "SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))", [topicId, input.clientId]);
-            const running = await tx.query<{ state: unknown }>('client_deals', "SELECT state FROM crm_deals WHERE topic_id = $1 AND client_id = $2 AND status <> 'closed'", [topicId, input.clientId]);
-            clientDeals = running.rows.map((row) => row.state as Deal);
+            const running = await tx.query<DealRow>(
+              'client_deals',
+              "SELECT id, revision, topic_version, deadlines, state FROM crm_deals WHERE topic_id = $1 AND client_id = $2 AND status <> 'closed' ORDER BY id",
+              [topicId, input.clientId],
+            );
+            // The rule is decided on checked deals only: a malformed one refuses the open, naming it.
+            for (const row of running.rows) {
+              const parsed = await parseRow(tx, topicId, row);
+              if (!parsed.ok) return parsed;
+              clientDeals.push(parsed.deal);
+            }
           }
           const opened = openDeal(topic.topic, input, { clientDeals });
           if (!opened.ok) return opened;
@@ -355,7 +603,7 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
      */
     claimEffects: (options: { readonly worker: string; readonly max?: number; readonly leaseMs?: number }): Promise<{ ok: true; effects: ClaimedEffect[] } | Failure> =>
       guarded(async () => {
-        const rows = await db.query<{ id: string; deal_id: string; revision: number; seq: number; effect: Effect; attempts: number }>('claim_effects', CLAIM_EFFECTS, [
+        const rows = await db.query<{ id: string; deal_id: string; revision: number; seq: number; effect: StoreEffect; attempts: number }>('claim_effects', CLAIM_EFFECTS, [
           options.worker, options.max ?? 10, options.leaseMs ?? 30_000,
         ]);
         const effects = rows.rows
@@ -371,32 +619,151 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
         return { ok: true as const, completed: done.rowCount };
       }),
 
-    /** Open deals of a topic overdue at `now`, by earliest deadline then id, a page at a time: pass the answer's `next` as `after`. */
-    findOverdue: (
-      topicId: string,
-      now: number,
-      options: { readonly limit?: number; readonly after?: OverdueCursor } = {},
-    ): Promise<{ ok: true; deals: { deal: Deal; limits: readonly OverdueLimit[] }[]; next: OverdueCursor | null } | Failure> =>
+    /**
+     * Open deals of a topic overdue at `now`, by earliest deadline then id, a
+     * page at a time: pass the answer's `next` as `after`. Each row is checked
+     * with parseDeal; a malformed one is left out and listed in `refused`
+     * (`malformed_row` naming the deal id), and the scan goes on past it.
+     */
+    findOverdue: (topicId: string, now: number, options: { readonly limit?: number; readonly after?: OverdueCursor } = {}): Promise<OverduePage> =>
       guarded(async () => {
         const limit = options.limit ?? 100;
+        if (typeof now !== 'number' || !Number.isFinite(now)) return fail('invalid_input', { now: String(now) }, 'Expected now as a finite number of epoch ms.', 'now');
+        if (!isCount(limit)) return fail('invalid_input', { limit: String(limit) }, 'Expected limit as a whole number of at least 1.', 'limit');
         const after = options.after ?? { dueAt: Number.MIN_SAFE_INTEGER, id: '' };
-        const rows = await db.query<{ id: string; state: unknown; due: number }>('find_overdue', OVERDUE_PAGE, [topicId, now, after.dueAt, after.id, limit]);
+        const rows = await db.query<DealRow & { due: number }>('find_overdue', OVERDUE_PAGE, [topicId, now, after.dueAt, after.id, limit]);
         const deals: { deal: Deal; limits: readonly OverdueLimit[] }[] = [];
+        const refused: StoreError[] = [];
         for (const row of rows.rows) {
-          const state = row.state as { topicVersion?: unknown };
-          const topic = await topicOf(db, topicId, typeof state.topicVersion === 'number' ? state.topicVersion : undefined);
-          if (!topic.ok) return topic;
-          // The deadline columns decide the page; the state's own numbers decide the limits.
-          deals.push(...findOverdueDeals(topic.topic, [row.state as Deal], now));
+          const parsed = await parseRow(db, topicId, row);
+          if (!parsed.ok) {
+            refused.push(parsed.error as StoreError);
+            continue;
+          }
+          // The deadline columns decide the page; the checked deal's own numbers decide the limits.
+          deals.push(...findOverdueDeals(parsed.topic, [parsed.deal], now));
         }
         const last = rows.rows[rows.rows.length - 1];
-        return { ok: true as const, deals, next: rows.rows.length === limit && last !== undefined ? { dueAt: last.due, id: last.id } : null };
+        return { ok: true as const, deals, refused, next: rows.rows.length === limit && last !== undefined ? { dueAt: last.due, id: last.id } : null };
+      }),
+
+    /**
+     * Writes the `dealOverdue` notices open deals owe at `now` (see
+     * {@link DealOverdueEffect}) into the outbox, where `claimEffects` hands
+     * them out: one per deal, limit kind and deadline, so a deadline that
+     * moves (a new stage, activity, an approved deadline change) is notified
+     * again once it passes. The scan pages through the overdue index, `limit`
+     * deals at a time (default 100), over every sales topic or only `topicId`.
+     * Each deal's notices and its new notice marker (from the core's
+     * `overdueNotices`) are written in one statement that compare-and-sets
+     * the revision and the marker, under a unique index on
+     * (deal, kind, deadline): several scanners at once write each notice
+     * exactly once. Malformed rows are refused into `refused` with their id,
+     * never notified. Answers how many notices this call wrote.
+     */
+    notifyOverdue: (now: number, options: { readonly limit?: number; readonly topicId?: string } = {}): Promise<NotifyOverdueAnswer> =>
+      guarded(async () => {
+        const limit = options.limit ?? 100;
+        if (typeof now !== 'number' || !Number.isFinite(now)) return fail('invalid_input', { now: String(now) }, 'Expected now as a finite number of epoch ms.', 'now');
+        if (!isCount(limit)) return fail('invalid_input', { limit: String(limit) }, 'Expected limit as a whole number of at least 1.', 'limit');
+        const topics =
+          options.topicId === undefined
+            ? (await db.query<{ id: string }>('notice_topics', "SELECT DISTINCT id FROM crm_topics WHERE kind = 'sales' ORDER BY id")).rows.map((row) => row.id)
+            : [options.topicId];
+        const refused: StoreError[] = [];
+        let written = 0;
+        let scanned = 0;
+        for (const topicId of topics) {
+          let after: OverdueCursor = { dueAt: Number.MIN_SAFE_INTEGER, id: '' };
+          for (;;) {
+            const rows = await db.query<DealRow & { notice_marker: unknown; due: number }>('find_overdue', OVERDUE_PAGE, [topicId, now, after.dueAt, after.id, limit]);
+            for (const row of rows.rows) {
+              scanned += 1;
+              written += await notifyDeal(topicId, row, now, refused);
+            }
+            const last = rows.rows[rows.rows.length - 1];
+            if (rows.rows.length < limit || last === undefined) break;
+            after = { dueAt: last.due, id: last.id };
+          }
+        }
+        return { ok: true as const, written, scanned, refused };
+      }),
+
+    /**
+     * Moves the deals of `plan.topicId` still on `plan.fromVersion` to
+     * `plan.toVersion` with the core's `migrateDeal` (the plan of
+     * `planMigration`; the new version must be saved first). Deals are read
+     * `batch` at a time in id order, each checked with parseDeal; each is
+     * migrated all or nothing in one statement (compare-and-set on its
+     * revision and version, the new deal, its `migrated` entry). A result per
+     * deal: `migrated`, `skipped` (closed deals stay on their version), or
+     * `failed` with the reason (malformed row, a conflict of the plan, the
+     * deal changed since the plan: plan again). Resumable: deals migrated
+     * are no longer on the old version, so calling again continues with the
+     * rest. A plan that is not applicable is refused as a whole.
+     */
+    migrateDeals: (plan: MigrationPlan, options: MigrateDealsOptions = {}): Promise<MigrateDealsAnswer> =>
+      guarded(async () => {
+        if (typeof plan !== 'object' || plan === null || plan.ok !== true || plan.topic === null || typeof plan.topicId !== 'string') {
+          const conflicts = typeof plan === 'object' && plan !== null && Array.isArray(plan.conflicts) ? plan.conflicts.length : 0;
+          return fail('invalid_input', { conflicts }, `The plan cannot be applied (${conflicts} conflict(s)): resolve them and plan again.`, 'plan');
+        }
+        const { batch = 100, ...rest } = options ?? {};
+        if (!isCount(batch)) return fail('invalid_input', { batch: String(batch) }, 'Expected batch as a whole number of at least 1.', 'batch');
+        const target = await topicOf(db, plan.topicId, plan.toVersion);
+        if (!target.ok) return target;
+        const migrateOptions: MigrateOptions = rest;
+        const keep = rest.deadlines === 'keep';
+        const results: DealMigrationResult[] = [];
+        const counts = { migrated: 0, skipped: 0, failed: 0 };
+        const push = (result: DealMigrationResult): void => {
+          results.push(result);
+          counts[result.result] += 1;
+        };
+        let after = '';
+        for (;;) {
+          const rows = await db.query<DealRow>('migration_page', MIGRATION_PAGE, [plan.topicId, plan.fromVersion, after, batch]);
+          for (const row of rows.rows) {
+            const read = await parseRow(db, plan.topicId, row);
+            if (!read.ok) {
+              push({ id: row.id, result: 'failed', error: read.error });
+              continue;
+            }
+            const deal = read.deal;
+            const moved = migrateDeal(plan, deal, migrateOptions);
+            if (!moved.ok) {
+              push(moved.error.code === 'deal_stays' ? { id: deal.id, result: 'skipped', reason: moved.error } : { id: deal.id, result: 'failed', error: moved.error });
+              continue;
+            }
+            // The deal must read back under the version as stored, or it is not written.
+            const check = parseDeal(target.topic, moved.deal, { deadlines: keep ? 'ignore' : 'check' });
+            if (!check.ok) {
+              push({ id: deal.id, result: 'failed', error: check.error });
+              continue;
+            }
+            const next = moved.deal;
+            const written = await db.query<{ n: number }>('migrate_deal', MIGRATE_DEAL, [
+              next.id, deal.revision, ...columns(next), next.revision, JSON.stringify(next), keep ? 'ignore' : 'check', plan.fromVersion, null, JSON.stringify(moved.entry), '[]',
+            ]);
+            if (written.rows[0]?.n === 1) push({ id: deal.id, result: 'migrated', deal: next, entry: moved.entry });
+            else push({ id: deal.id, result: 'failed', error: fail('conflict', { id: deal.id }, `Deal "${deal.id}" changed while it was migrated: plan again.`, 'revision').error as StoreError });
+          }
+          const last = rows.rows[rows.rows.length - 1];
+          if (rows.rows.length < batch || last === undefined) break;
+          after = last.id;
+        }
+        return { ok: true as const, results, ...counts };
       }),
   };
   return store;
 }
 
-/** A store made by {@link createStore}. */
+/**
+ * A store made by {@link createStore}.
+ *
+ * @example
+ * const stores: Store[] = [createStore(pgDriver(pool)), createStore(pgliteDriver(await PGlite.create()))];
+ */
 export type Store = ReturnType<typeof createStore>;
 
 /** The statements of a DDL script, split on semicolons outside dollar-quoted bodies (pg prepares one statement at a time). */

@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { applyEvent, compileTopic, openDeal, standardTopic, type CrmUser, type Deal, type DealEvent } from '../../src/index.js';
-import { createStore, pgDriver, STATEMENTS, type Store } from '../../src/postgres/index.js';
+import { applyEvent, compileTopic, openDeal, overdueNotices, standardTopic, type CrmUser, type Deal, type DealEvent, type SalesTopic } from '../../src/index.js';
+import { createStore, pgDriver, STATEMENTS, type DealOverdueEffect, type Store } from '../../src/postgres/index.js';
 
 const server = inject('pg');
 const real = 'connectionString' in server ? server : undefined;
@@ -20,6 +20,7 @@ const DEALS = Number(process.env.CRM_STORE_LOAD_DEALS ?? 500);
 const CLIENTS = 8;
 const WORKERS = 3;
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const START = Date.parse('2026-01-12T09:00:00Z');
 const manager: CrmUser = { id: 'manager-1' };
 const director: CrmUser = { id: 'boss', roles: ['director'] };
@@ -51,9 +52,9 @@ describe.skipIf(real === undefined)('the store on a real PostgreSQL server', () 
   beforeAll(async () => {
     admin = pool(2);
     store = createStore(pgDriver(pool(4)));
-    // Two migrators at once: one applies, the other finds it done.
+    // Two migrators at once: each version is applied by exactly one of them, the other finds it done.
     const both = await Promise.all([store.migrate(), createStore(pgDriver(pool(1))).migrate()]);
-    expect(both.map((answer) => answer.ok && answer.applied).sort()).toEqual([[], [1]].sort());
+    expect(both.flatMap((answer) => (answer.ok ? answer.applied : [-1])).sort()).toEqual([1, 2]);
     expect(await store.saveTopic(standardTopic)).toMatchObject({ ok: true });
   });
   afterAll(async () => {
@@ -215,6 +216,73 @@ describe.skipIf(real === undefined)('the store on a real PostgreSQL server', () 
     expect(await store.load('restart')).toMatchObject({ ok: true, deal: { revision: 2, fields: { carrier: 'after-restart' } } });
   });
 
+  it('writes each overdue notice exactly once with three scanners at once, and a moved deadline once more', async () => {
+    const notifyTopic: SalesTopic = { ...standardTopic, id: 'notify' };
+    const compiled = compileTopic(notifyTopic);
+    expect(await store.saveTopic(notifyTopic)).toMatchObject({ ok: true });
+    const ids = Array.from({ length: 400 }, (_, index) => `notify-${String(index).padStart(3, '0')}`);
+    await Promise.all(
+      Array.from({ length: 4 }, async (_, lane) => {
+        for (const id of ids.filter((__, index) => index % 4 === lane)) expect((await store.open('notify', { id, clientId: `c-${id}`, ownerId: manager.id, at: START })).ok).toBe(true);
+      }),
+    );
+    const scanners = Array.from({ length: 3 }, () => createStore(pgDriver(pool(2))));
+    const notices = async () =>
+      (await admin.query<{ deal_id: string; effect: DealOverdueEffect }>("SELECT deal_id, effect FROM crm_effects WHERE notice_kind IS NOT NULL AND deal_id LIKE 'notify-%'")).rows;
+    const scan = async (now: number) => {
+      const answers = await Promise.all(scanners.map((scanner, index) => scanner.notifyOverdue(now, { topicId: 'notify', limit: 10 + index * 7 })));
+      for (const answer of answers) expect(answer).toMatchObject({ ok: true, refused: [] });
+      console.log(`notify at ${new Date(now).toISOString()}: written per scanner ${answers.map((answer) => (answer.ok ? answer.written : 'failed')).join(', ')}`);
+      return answers.reduce((sum, answer) => sum + (answer.ok ? answer.written : 0), 0);
+    };
+    const keysOf = (rows: { deal_id: string; effect: DealOverdueEffect }[]) => rows.map((row) => `${row.deal_id}/${row.effect.kind}/${row.effect.dueAt}`);
+
+    const now = START + 10 * DAY;
+    const expected = new Set<string>();
+    for (const id of ids) {
+      const loaded = await store.load(id);
+      if (!loaded.ok) throw new Error(loaded.error.message);
+      const owed = overdueNotices(compiled, loaded.deal, now, null);
+      for (const notice of owed.ok ? owed.notices : []) expected.add(`${id}/${notice.kind}/${notice.dueAt}`);
+    }
+    expect(expected.size).toBeGreaterThanOrEqual(ids.length);
+    const first = await scan(now);
+    expect(first).toBe(expected.size);
+    let rows = await notices();
+    expect(keysOf(rows).sort()).toEqual([...expected].sort());
+    // Again, and again with the markers lost: the unique constraint still holds each notice to one row.
+    expect(await scan(now + DAY)).toBe(0);
+    await admin.query("UPDATE crm_deals SET notice_marker = NULL WHERE topic_id = 'notify'");
+    expect(await scan(now + DAY)).toBe(0);
+    expect(await notices()).toHaveLength(expected.size);
+
+    // Half of the deals move on (a new stage deadline), while the scanners run: each new deadline is notified once.
+    const moved = ids.filter((_, index) => index % 2 === 0);
+    const movers = Promise.all(
+      Array.from({ length: 4 }, async (_, lane) => {
+        for (const id of moved.filter((__, index) => index % 4 === lane)) {
+          expect(await store.apply(id, { type: 'recordOutcome', outcomeId: 'qualified', at: now + HOUR, actor: manager })).toMatchObject({ ok: true });
+        }
+      }),
+    );
+    const during = scan(now + 2 * HOUR);
+    await movers;
+    const later = now + 40 * DAY;
+    const written = (await during) + (await scan(later)) + (await scan(later));
+    rows = await notices();
+    const keys = keysOf(rows);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(rows.length).toBe(expected.size + written);
+    for (const id of moved) {
+      const loaded = await store.load(id);
+      const stageDueAt = loaded.ok ? loaded.deal.stageDueAt : null;
+      expect(stageDueAt).not.toBeNull();
+      expect(keys.filter((key) => key === `${id}/stage/${stageDueAt}`)).toHaveLength(1);
+    }
+    // Nothing more is owed once every scanner has been round.
+    expect(await scan(later + 1)).toBe(0);
+  });
+
   it('plans the overdue scan and the outbox claim on their indexes with 200,000 deals', async () => {
     await admin.query(`
       INSERT INTO crm_deals (id, topic_id, topic_version, client_id, status, stage_id, stage_due_at, due_at, idle_due_at, revision, state)
@@ -237,6 +305,9 @@ describe.skipIf(real === undefined)('the store on a real PostgreSQL server', () 
     };
     const overdue = await plan(STATEMENTS.OVERDUE_PAGE, ['standard', START + 10_000_000, Number.MIN_SAFE_INTEGER, '', 100]);
     const claim = await plan(STATEMENTS.CLAIM_EFFECTS, ['w', 20, 30_000]);
+    const migration = await plan(STATEMENTS.MIGRATION_PAGE, ['standard', 1, 'bulk-5', 100]);
+    expect(migration).toContain('crm_deals_version');
+    expect(migration).not.toMatch(/Seq Scan on crm_deals/);
     console.log(`EXPLAIN overdue page:\n${overdue}\nEXPLAIN claim:\n${claim}`);
     expect(overdue).toContain('crm_deals_overdue');
     expect(overdue).not.toMatch(/Seq Scan on crm_deals/);
