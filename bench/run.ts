@@ -29,6 +29,7 @@ import {
 } from '../src/index.js';
 import { checkPeers, minimalReducer, peerMachine, peerSnapshot, type PeerMachine } from './peers.js';
 import { startupTimes } from './startup.js';
+import { storeBench } from './store.js';
 import { dealRuns, HOUR, START } from './stream.js';
 import { chainTopic, largestTopic } from './topics.js';
 
@@ -519,6 +520,14 @@ async function sparseCalendarBench(): Promise<void> {
   target('sparse calendar deadline, longest valid limit', worst * 1000, 1, 'max', ' ms');
 }
 
+/** crm-topics/postgres against PostgreSQL's own simple-update rate, on one throwaway server (bench/store.ts). */
+async function storeSection(): Promise<void> {
+  const { applyPerSecond, pgbenchPerSecond, clients, seconds } = await storeBench(quick);
+  rows.push({ name: `11. pgbench -N, ${clients} clients, ${seconds} s`, value: `${format(pgbenchPerSecond)} transactions/s` });
+  rows.push({ name: `11. store.apply, ${clients} clients, ${seconds} s (own deals each)`, value: `${format(applyPerSecond)} events/s` });
+  target(`store.apply vs pgbench -N, ${clients} clients`, applyPerSecond / pgbenchPerSecond, 0.5, 'min', '×');
+}
+
 // Compile first: it allocates little, and later sections leave a large heap behind.
 const sections: Record<string, () => void | Promise<void>> = {
   compile: compileBench,
@@ -533,6 +542,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   memory: memoryBench,
   'simulate-heap': simulateHeapBench,
   startup: startupBench,
+  store: storeSection,
 };
 // `--only size,set-fields` runs some sections, for work on one target; the full run is the one that counts.
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');

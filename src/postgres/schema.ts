@@ -87,6 +87,9 @@ CREATE INDEX crm_effects_pending ON crm_effects (id) WHERE done_at IS NULL;
 ALTER TABLE crm_deals ADD COLUMN notice_marker jsonb;
 -- How parseDeal checks the deal's deadlines: 'ignore' for a deal migrated with deadlines: 'keep'.
 ALTER TABLE crm_deals ADD COLUMN deadlines text NOT NULL DEFAULT 'check' CHECK (deadlines IN ('check', 'ignore'));
+-- Room on each page for the next version of a row: most changes touch no indexed column (a field, a cyclic
+-- outcome, an activity), and a row rewritten on its own page is a heap-only update that writes no index.
+ALTER TABLE crm_deals SET (fillfactor = 70);
 -- A topic's deals on one version, by id: the resumable migration scan.
 CREATE INDEX crm_deals_version ON crm_deals (topic_id, topic_version, id);
 
