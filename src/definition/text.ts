@@ -49,6 +49,7 @@ const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/
 /** Bidirectional embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 /** C0 controls but U+0000 (unstorable, reported as such), DEL and C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0001-\u001F\u007F-\u009F]/;
 /** How many UTF-16 code units per allowed character a text may use at most, plus {@link UNITS_SLACK}. */
 const UNITS_PER_CHARACTER = 4;
