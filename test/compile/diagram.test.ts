@@ -16,7 +16,7 @@ describe('topicDiagram', () => {
   it('escapes labels in DOT and leaves out a finish nobody reaches', () => {
     const topic = compileSales({
       id: 'quotes',
-      name: 'Say "hi"\nnow',
+      name: 'Say "hi" \\ now',
       kind: 'sales',
       stages: [
         { id: 'a', name: 'A "first"', outcomes: [{ id: 'next', name: 'Go \\ on', to: 'b' }] },
@@ -24,7 +24,7 @@ describe('topicDiagram', () => {
       ],
     });
     const dot = topicDiagram(topic, 'dot');
-    expect(dot).toContain('label="Say \\"hi\\"\\nnow v1";');
+    expect(dot).toContain('label="Say \\"hi\\" \\\\ now v1";');
     expect(dot).toContain('s0 [label="A \\"first\\""];');
     expect(dot).toContain('s0 -> s1 [label="Go \\\\ on"];');
     expect(dot).toContain('won [label="Positive finish"');
