@@ -198,6 +198,13 @@ export interface OverdueCursor {
 }
 
 /**
+ * Whether a statement failed only because of a concurrent transaction: a
+ * serialization failure or a deadlock, rolled back whole by the server, so
+ * running it again is safe.
+ */
+const isTransient = (error: unknown): boolean => error instanceof StatementError && (error.sqlstate === '40001' || error.sqlstate === '40P01');
+
+/**
  * Options of {@link createStore}.
  *
  * @example
@@ -550,7 +557,9 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
      * Applies an event to a stored deal: load, `applyEvent`, then one
      * statement that compare-and-sets the revision, appends the log entry
      * and writes the effects. A lost race reloads and re-applies, at most
-     * `maxRetries` times. With `eventId`, an event stored before is not
+     * `maxRetries` times; so does a statement the server rolled back as a
+     * serialization failure or a deadlock (SQLSTATE 40001, 40P01: what
+     * SERIALIZABLE isolation, CockroachDB and YugabyteDB answer to a race). With `eventId`, an event stored before is not
      * applied again: the answer carries its entry and effects and `duplicate: true`.
      */
     apply: (dealId: string, event: DealEvent, options: { readonly eventId?: string } = {}): Promise<ApplyAnswer> =>
@@ -574,6 +583,7 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
           } catch (error) {
             // The same event id stored by a concurrent call between our read and write: go round, the read finds it.
             if (error instanceof StatementError && error.sqlstate === '23505' && eventId !== null) continue;
+            if (isTransient(error)) continue;
             throw error;
           }
           if (written === 1) return { ok: true as const, deal: next, entry, effects: result.effects, duplicate: false };

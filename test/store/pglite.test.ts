@@ -77,6 +77,30 @@ describe('the store on PGlite', () => {
     expect(await store.load('d-race')).toMatchObject({ ok: true, deal: { revision: 3 } });
   });
 
+  it('applies again after a serialization failure or a deadlock, which the server rolled back whole', async () => {
+    await store.open('standard', { id: 'd-flaky', clientId: 'c-flaky', ownerId: manager.id, at: MONDAY });
+    // A sequence is not rolled back with the failed statement: the first two writes of an entry fail, the third passes.
+    await db.query('CREATE SEQUENCE crm_test_flaky');
+    await db.query(`CREATE FUNCTION crm_test_flaky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW.deal_id = 'd-flaky' THEN
+        CASE nextval('crm_test_flaky') WHEN 1 THEN RAISE EXCEPTION 'could not serialize' USING ERRCODE = '40001';
+                                        WHEN 2 THEN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; ELSE NULL; END CASE;
+      END IF; RETURN NEW; END $$`);
+    await db.query('CREATE TRIGGER crm_test_flaky BEFORE INSERT ON crm_deal_entries FOR EACH ROW EXECUTE FUNCTION crm_test_flaky()');
+    try {
+      expect(await store.apply('d-flaky', qualified)).toMatchObject({ ok: true, deal: { revision: 2 }, duplicate: false });
+      expect(await store.history('d-flaky')).toMatchObject({ ok: true, entries: [{ revision: 1 }, { revision: 2 }] });
+      // Any other failure is not retried: it surfaces with the statement's name and SQLSTATE.
+      await db.query(`CREATE OR REPLACE FUNCTION crm_test_flaky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        IF NEW.deal_id = 'd-flaky' THEN RAISE EXCEPTION 'full' USING ERRCODE = '53100'; END IF; RETURN NEW; END $$`);
+      const planned = { type: 'planActivity', activityId: 'call-1', kind: 'call', plannedFor: MONDAY + 5 * HOUR, at: MONDAY + 2 * HOUR, actor: manager } as const;
+      expect(await store.apply('d-flaky', planned)).toMatchObject({ ok: false, error: { code: 'database_error', params: { statement: 'apply_event', sqlstate: '53100' } } });
+      expect(await store.load('d-flaky')).toMatchObject({ ok: true, deal: { revision: 2 } });
+    } finally {
+      await db.query('DROP TRIGGER crm_test_flaky ON crm_deal_entries');
+    }
+  });
+
   it('refuses a malformed row with its id, and names the statement of a database error', async () => {
     await store.open('standard', { id: 'd-bad', clientId: 'c-bad', ownerId: manager.id, at: MONDAY });
     await db.query(`UPDATE crm_deals SET state = jsonb_set(state, '{stageDueAt}', to_jsonb(0)) WHERE id = 'd-bad'`);
