@@ -54,17 +54,21 @@ export class TopicValidationError extends Error {
   }
 }
 
+/** A key written with a dot: an identifier in any script (`stages`, `доставка`), as JavaScript would read it. */
+const IDENTIFIER = /^[\p{ID_Start}_$][\p{ID_Continue}$]*$/u;
+
 /**
  * Renders a path of keys and indexes the way a developer writes it in code.
  *
  * @example
  * formatPath(['stages', 2, 'outcomes', 0, 'to']); // 'stages[2].outcomes[0].to'
+ * formatPath(['fields', 'доставка']); // 'fields.доставка'
  */
 export function formatPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const key of path) {
     if (typeof key === 'number') text += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) text += text === '' ? key : `.${key}`;
+    else if (typeof key === 'string' && IDENTIFIER.test(key)) text += text === '' ? key : `.${key}`;
     else text += `[${JSON.stringify(String(key))}]`;
   }
   return text;

@@ -155,6 +155,8 @@ describe('messages and helpers', () => {
   it('formatPath quotes what is not an identifier', () => {
     expect(formatPath(['stages', 0, 'max duration', Symbol('s'), '0a', '__proto__'])).toBe('stages[0]["max duration"]["Symbol(s)"]["0a"].__proto__');
     expect(formatPath([])).toBe('');
+    // Ids may be written in any script (issue 16): Cyrillic keys read as they are, with a dot.
+    expect(formatPath(['fields', 'доставка', 'дата_2', 'дата-доставки', '2026'])).toBe('fields.доставка.дата_2["дата-доставки"]["2026"]');
   });
 
   it('parseInput on input that is no object at all says where (the root) and what', () => {
