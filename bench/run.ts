@@ -29,6 +29,7 @@ import {
 } from '../src/index.js';
 import { checkPeers, minimalReducer, peerMachine, peerSnapshot, type PeerMachine } from './peers.js';
 import { startupTimes } from './startup.js';
+import { findBindir } from '../scripts/pg-cluster.js';
 import { storeBench } from './store.js';
 import { dealRuns, HOUR, START } from './stream.js';
 import { chainTopic, largestTopic } from './topics.js';
@@ -522,6 +523,10 @@ async function sparseCalendarBench(): Promise<void> {
 
 /** crm-topics/postgres against PostgreSQL's own simple-update rate, on one throwaway server (bench/store.ts). */
 async function storeSection(): Promise<void> {
+  if (findBindir() === undefined) {
+    rows.push({ name: '11. store against pgbench -N', value: 'skipped: no PostgreSQL binaries (set PG_BINDIR or put pg_config on the PATH)' });
+    return;
+  }
   const { applyPerSecond, pgbenchPerSecond, clients, seconds } = await storeBench(quick);
   rows.push({ name: `11. pgbench -N, ${clients} clients, ${seconds} s`, value: `${format(pgbenchPerSecond)} transactions/s` });
   rows.push({ name: `11. store.apply, ${clients} clients, ${seconds} s (own deals each)`, value: `${format(applyPerSecond)} events/s` });
