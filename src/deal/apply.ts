@@ -136,6 +136,9 @@ function handle(topic: CompiledSalesTopic, deal: Deal, event: DealEvent): ApplyR
       if (!merged.ok) return merged;
       return accept(deal, event, { fields: merged.fields });
     }
+    case 'setAmount':
+      // The amount the weighted pipeline and the reports count from now on; the entry keeps who set it and when.
+      return accept(deal, event, { amount: event.amount });
     case 'reportBusinessEvent':
       return reportBusinessEvent(topic, deal, event);
     case 'moveToStage':
@@ -325,7 +328,7 @@ function nextDeal(deal: Deal, changes: Partial<Deal>, stageId: string, status: D
     dueAt: changes.dueAt === undefined ? deal.dueAt : changes.dueAt,
     lastActivityAt: changes.lastActivityAt === undefined ? deal.lastActivityAt : changes.lastActivityAt,
     idleDueAt: changes.idleDueAt === undefined ? deal.idleDueAt : changes.idleDueAt,
-    amount: deal.amount,
+    amount: changes.amount === undefined ? deal.amount : changes.amount,
     fields: changes.fields === undefined ? deal.fields : changes.fields,
     activities: changes.activities === undefined ? deal.activities : changes.activities,
     pendingDeadlineChange: changes.pendingDeadlineChange === undefined ? deal.pendingDeadlineChange : changes.pendingDeadlineChange,

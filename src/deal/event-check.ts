@@ -124,6 +124,7 @@ const byType: Readonly<Record<DealEvent['type'], Shape>> = {
   approveDeadlineChange: spec({ comment: isText }, {}, []),
   rejectDeadlineChange: spec({ reason: isText }, {}, []),
   setFields: spec({}, { fields: copyFieldValues }, ['fields']),
+  setAmount: spec({ amount: (value) => value === null || (typeof value === 'number' && Number.isFinite(value) && value >= 0) }, {}, ['amount']),
   reportBusinessEvent: spec({ name: isId }, {}, ['name']),
   moveToStage: spec({ stageId: isId, reason: isText }, {}, ['stageId']),
 };

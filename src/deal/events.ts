@@ -10,6 +10,8 @@ const textSchema = textOf(MAX_TEXT);
 const timeSchema = z.number().int().min(0).max(MAX_TIME).describe('Epoch milliseconds.');
 
 const activityKindSchema = z.enum(['call', 'meeting', 'task']);
+/** A deal's amount: a finite number, at least 0, or `null` for none (as `openDeal` takes it). */
+const amountSchema = z.number().finite().min(0).nullable();
 const fieldValueSchema = z.union([textSchema, z.number(), z.boolean(), z.null()]);
 const fieldValuesSchema = z.record(idSchema, fieldValueSchema);
 const plannedActivitySchema = z.strictObject({ activityId: idSchema, kind: activityKindSchema, plannedFor: timeSchema });
@@ -49,6 +51,7 @@ export const dealEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('approveDeadlineChange'), comment: textSchema.optional() }),
   z.strictObject({ ...base, type: z.literal('rejectDeadlineChange'), reason: textSchema.optional() }),
   z.strictObject({ ...base, type: z.literal('setFields'), fields: fieldValuesSchema }),
+  z.strictObject({ ...base, type: z.literal('setAmount'), amount: amountSchema.describe('The new amount, or null to clear it.') }),
   z.strictObject({ ...base, type: z.literal('reportBusinessEvent'), name: idSchema }),
   z.strictObject({ ...base, type: z.literal('moveToStage'), stageId: idSchema, reason: textSchema.optional() }),
 ]);

@@ -44,6 +44,7 @@ const event = fc.oneof(
   ofType('approveDeadlineChange', { comment: text }, []),
   ofType('rejectDeadlineChange', { reason: text }, []),
   ofType('setFields', { fields }, ['fields']),
+  ofType('setAmount', { amount: mostly(fc.oneof(fc.integer({ min: 0 }), fc.double({ min: 0, max: 1e9, noNaN: true }), fc.constant(null)), fc.constantFrom(-1, -0.5, Number.NaN, Infinity, '100', undefined)) }, ['amount']),
   ofType('reportBusinessEvent', { name: id }, ['name']),
   ofType('moveToStage', { stageId: id, reason: text }, ['stageId']),
   ofType('explode', { stageId: id }, []),

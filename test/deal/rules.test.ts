@@ -6,6 +6,7 @@ import {
   isEffect,
   availableOutcomes,
   compileTopic,
+  funnelReport,
   openDeal,
   standardTopic,
   type Deal,
@@ -375,6 +376,47 @@ describe('deals on sales topics', () => {
       const reopened = accepted(applyEvent(topic, lost, { type: 'moveToStage', stageId: 'offer', reason: 'Client came back', at: MONDAY + DAY, actor: director }));
       expect(reopened.deal).toMatchObject({ status: 'open', stageId: 'offer', finish: null });
       expect(reopened.entry).toMatchObject({ event: { reason: 'Client came back' }, status: 'open' });
+    });
+  });
+
+  describe("the deal's amount changes", () => {
+    const topic = standard();
+    const setAmount = (amount: unknown, at: number, actor = manager) => ({ type: 'setAmount', amount, at, actor }) as DealEvent;
+
+    it('sets and clears the amount, keeps who and when in the log, and the funnel counts the current amount', () => {
+      const opened = open(topic);
+      expect(opened.amount).toBeNull();
+      const set = accepted(applyEvent(topic, opened, setAmount(150_000, MONDAY + HOUR)));
+      expect(set.deal).toMatchObject({ amount: 150_000, revision: opened.revision + 1, stageId: opened.stageId, lastActivityAt: opened.lastActivityAt });
+      expect(set.entry).toMatchObject({ type: 'setAmount', by: manager.id, at: MONDAY + HOUR, event: { amount: 150_000 } });
+      expect(set.effects).toEqual([]);
+      const qualified = accepted(applyEvent(topic, set.deal, outcome('qualified', MONDAY + 2 * HOUR))).deal;
+      const raised = accepted(applyEvent(topic, qualified, setAmount(200_000, MONDAY + 3 * HOUR))).deal;
+      const report = funnelReport(topic, [{ deal: raised, entries: [] }], { now: MONDAY + 4 * HOUR });
+      expect(report.ok && report.report.openValue).toBe(200_000);
+      const cleared = accepted(applyEvent(topic, raised, setAmount(null, MONDAY + 4 * HOUR)));
+      expect(cleared.deal.amount).toBeNull();
+      expect(cleared.entry.event).toEqual({ amount: null, actor: manager }); // an actor with roles is kept whole
+    });
+
+    it('refuses an amount that is negative, not finite or not a number, naming the path', () => {
+      const deal = open(topic);
+      for (const amount of [-1, Number.NaN, Number.POSITIVE_INFINITY, '100', undefined, {}]) {
+        expect(rejected(applyEvent(topic, deal, setAmount(amount, MONDAY + HOUR))), String(amount)).toMatchObject({ code: 'invalid_event', path: 'amount' });
+      }
+    });
+
+    it('changes on a won deal waiting for its business event (S34), not on a closed one (S12)', () => {
+      const waiting = standardWith(parameters({ closeOn: { on: 'business-event', events: ['goods-shipped'] } }));
+      const won = ['qualified', 'interested', 'accepted', 'paid', 'shipped'].reduce(
+        (current, id, index) => accepted(applyEvent(waiting, current, outcome(id, MONDAY + (index + 1) * HOUR))).deal,
+        open(waiting),
+      );
+      expect(won.status).toBe('finished');
+      expect(accepted(applyEvent(waiting, won, setAmount(180_000, MONDAY + 6 * HOUR))).deal).toMatchObject({ amount: 180_000, status: 'finished' });
+      const lost = accepted(applyEvent(topic, open(topic), outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))).deal;
+      expect(lost.status).toBe('closed');
+      expect(rejected(applyEvent(topic, lost, setAmount(1, MONDAY + 2 * HOUR)))).toMatchObject({ code: 'deal_closed' });
     });
   });
 

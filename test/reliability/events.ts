@@ -47,6 +47,7 @@ const OPERATIONS = {
   approve: 3,
   reject: 2,
   setFields: 5,
+  setAmount: 3,
   business: 4,
   move: 4,
   junk: 6,
@@ -307,6 +308,11 @@ export function eventFor(topic: CompiledSalesTopic, deal: Deal, step: Step): unk
       }
       if (step.b % 17 === 0) values['no-such-field'] = 'x';
       return { type: 'setFields', fields: values, ...base };
+    }
+    case 'setAmount': {
+      // Mostly amounts a deal may have (none among them), sometimes one the schema refuses.
+      const amounts = [null, 0, 1500, 99_999.5, -1, Number.NaN];
+      return { type: 'setAmount', amount: amounts[step.a % (step.b % 7 === 0 ? amounts.length : 4)], ...base };
     }
     case 'business':
       return { type: 'reportBusinessEvent', name: pick([...CLOSE_EVENTS, 'order-cancelled'], step.a) ?? 'x', ...base };
