@@ -10,6 +10,9 @@ import type { CompiledEventTopic, CompiledOutcome, CompiledSalesTopic, CompiledS
 import { buildDealMachine } from './machine.js';
 import { ReadonlyIndex, StageOutcomes } from './readonly-index.js';
 
+/** Outcomes that require no field share one empty list. */
+const NO_FIELDS: readonly string[] = Object.freeze([]);
+
 /** Options of {@link compileTopic}. Lint errors always stop compilation: a machine cannot be built from a topic whose outcomes point nowhere. */
 export interface CompileOptions {
   /** The language of the validation messages. */
@@ -84,6 +87,8 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
       restartsStageClock: 'to' in outcome && outcome.restartsStageClock,
       kindRequired: outcome.kindRequired,
       commentRequired: outcome.commentRequired,
+      requiredFields: outcome.requiredFields ?? NO_FIELDS,
+      amountRequired: outcome.amountRequired === true,
       kinds: outcomeKinds,
     });
   };

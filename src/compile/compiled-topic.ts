@@ -31,6 +31,10 @@ export interface CompiledOutcome {
   readonly restartsStageClock: boolean;
   readonly kindRequired: boolean;
   readonly commentRequired: boolean;
+  /** Fields that must be filled when it is recorded, the event's values included. */
+  readonly requiredFields: readonly string[];
+  /** The deal must have an amount when it is recorded, the event's included. */
+  readonly amountRequired: boolean;
   /** The outcome kinds that may be recorded with it (S27); outcomes that list none share one set per polarity. */
   readonly kinds: ReadonlyMap<string, OutcomeKind>;
 }

@@ -56,7 +56,8 @@ export interface OutcomeEventOptions {
  * An acceptable `recordOutcome` event for one outcome of the deal's current
  * stage: with a kind and a comment when the outcome or kind demands them
  * (S27), the next call when planning is mandatory (S33), and sample values
- * for the fields the target stage requires that the deal lacks.
+ * for the fields the target stage or the outcome requires that the deal
+ * lacks, and for its amount when the outcome requires one.
  * {@link outcomeEvents} and `simulate` build their events with it.
  *
  * @example
@@ -71,7 +72,9 @@ export function outcomeEvent(topic: CompiledSalesTopic, deal: Deal, options: Out
   const kindId = chosen ?? kind?.id;
   const needsComment = outcome.commentRequired || kind?.commentRequired === true;
   const target = outcome.to === null || outcome.cyclic ? undefined : topic.stages.get(outcome.to);
-  const fields = target === undefined ? undefined : sampleFields(topic, target.requiredFields, at, deal.fields);
+  const entering = target === undefined ? undefined : sampleFields(topic, target.requiredFields, at, deal.fields);
+  const required = outcome.requiredFields.length === 0 ? undefined : sampleFields(topic, outcome.requiredFields, at, deal.fields);
+  const fields = required === undefined ? entering : { ...entering, ...required };
   const planning = outcome.finish === null && (options.plan === true || topic.definition.parameters.planning === 'mandatory');
   // Built property by property (same keys, same order as a spread would give) to spare the simulation's hot loop.
   const event: Mutable<DealEventOf<'recordOutcome'>> = { type: 'recordOutcome', outcomeId: outcome.id, at, actor };
@@ -79,6 +82,7 @@ export function outcomeEvent(topic: CompiledSalesTopic, deal: Deal, options: Out
   if (needsComment) event.comment = commentOf(outcome);
   if (options.activityId !== undefined) event.activityId = options.activityId;
   if (fields !== undefined) event.fields = fields;
+  if (outcome.amountRequired && deal.amount === null) event.amount = SAMPLE_AMOUNT;
   if (planning) {
     event.plan = { activityId: options.planId ?? `call-${deal.revision}`, kind: 'call', plannedFor: options.plannedFor ?? at + 24 * HOUR };
   }
@@ -86,6 +90,9 @@ export function outcomeEvent(topic: CompiledSalesTopic, deal: Deal, options: Out
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The amount given to a deal that has none when an outcome requires one. */
+const SAMPLE_AMOUNT = 1000;
 
 // One comment string per outcome, shared by every event that needs it (simulations record many).
 const comments = new WeakMap<CompiledOutcome, string>();

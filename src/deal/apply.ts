@@ -174,6 +174,9 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
     if (!merged.ok) return merged;
     fields = merged.fields;
   }
+  const missingHere = missingFields(outcome.requiredFields, fields);
+  if (missingHere.length > 0) return reject(dealError('outcome_fields_missing', { id: outcome.id, fields: missingHere.join(', ') }, 'fields'));
+  if (outcome.amountRequired && (event.amount === undefined ? deal.amount : event.amount) === null) return reject(dealError('amount_required', { id: outcome.id }, 'amount'));
   if (outcome.finish !== null) return finishDeal(topic, deal, event, outcome.finish, activities, fields);
 
   if (topic.definition.parameters.planning === 'mandatory' && !hasNextContact(activities, event.at)) {
@@ -188,6 +191,7 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
   const changes: Draft<Partial<Deal>> = entering ? enterStage(topic, target, event.at) : { lastActivityAt: event.at, idleDueAt: idleDeadline(topic, target, event.at) };
   changes.activities = activities;
   changes.fields = fields;
+  if (event.amount !== undefined) changes.amount = event.amount;
   return accept(deal, event, changes, outcome.cyclic ? NO_EFFECTS : documentEffects(deal.id, target));
 }
 
@@ -220,7 +224,8 @@ function finishDeal(
   const finish: Draft<DealFinish> = { outcomeId: event.outcomeId, result, at: event.at, by: event.actor.id };
   if (event.kindId !== undefined) finish.kindId = event.kindId;
   if (event.comment !== undefined) finish.comment = event.comment;
-  const changes: Partial<Deal> = { activities, fields, status: closes ? 'closed' : 'finished', finish, pendingDeadlineChange: null, lastActivityAt: event.at };
+  const changes: Draft<Partial<Deal>> = { activities, fields, status: closes ? 'closed' : 'finished', finish, pendingDeadlineChange: null, lastActivityAt: event.at };
+  if (event.amount !== undefined) changes.amount = event.amount;
   return accept(deal, event, changes, effects);
 }
 

@@ -19,6 +19,10 @@ export interface AvailableOutcome {
   readonly kinds: readonly OutcomeKind[];
   readonly kindRequired: boolean;
   readonly commentRequired: boolean;
+  /** Fields the outcome requires, for the dialog to ask for (with the outcome or before). */
+  readonly requiredFields: readonly string[];
+  /** Whether it requires the deal's amount, for the dialog to ask for. */
+  readonly amountRequired: boolean;
   /** Whether recording it now would be accepted, given a kind and comment where required. */
   readonly allowed: boolean;
   /** Why not, when not allowed: the very error `applyEvent` would return. */
@@ -56,6 +60,8 @@ export function availableOutcomes(topic: CompiledTopic, deal: Deal, at: number, 
       kinds: [...outcome.kinds.values()],
       kindRequired: outcome.kindRequired,
       commentRequired: outcome.commentRequired,
+      requiredFields: outcome.requiredFields,
+      amountRequired: outcome.amountRequired,
       allowed: result.ok,
       ...(result.ok ? {} : { error: result.error }),
     };

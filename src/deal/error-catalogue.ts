@@ -170,6 +170,16 @@ export const catalogue = {
     en: (p) => `Stage "${p.stage}" requires the fields: ${p.fields}.`,
     ru: (p) => `Для стадии «${p.stage}» нужно заполнить поля: ${p.fields}.`,
   },
+  outcome_fields_missing: {
+    rule: 'outcome requirements',
+    en: (p) => `Outcome "${p.id}" requires the fields: ${p.fields}.`,
+    ru: (p) => `Для итога «${p.id}» нужно заполнить поля: ${p.fields}.`,
+  },
+  amount_required: {
+    rule: 'outcome requirements',
+    en: (p) => `Outcome "${p.id}" requires the deal's amount: set it with the outcome (amount) or before it (setAmount).`,
+    ru: (p) => `Для итога «${p.id}» нужна сумма сделки: укажите её вместе с итогом (amount) или заранее (setAmount).`,
+  },
   unknown_field: {
     rule: 'S29',
     en: (p) => `Field "${p.id}" is not defined by the topic.`,

@@ -21,6 +21,7 @@ type Check = (value: unknown) => boolean;
 const isText: Check = (value) => typeof value === 'string' && value.length <= 10_000 && isStorableText(value);
 const isName: Check = (value) => typeof value === 'string' && isLabel(value, 200);
 const isTime: Check = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TIME;
+const isAmount: Check = (value) => value === null || (typeof value === 'number' && Number.isFinite(value) && value >= 0);
 const isActivityKind: Check = (value) => value === 'call' || value === 'meeting' || value === 'task';
 
 /** What a copier answers for a value it refuses. */
@@ -116,7 +117,7 @@ const spec = (checks: Record<string, Check>, nested: Record<string, Copier>, req
   shape({ ...baseChecks, ...checks }, { actor: copyActor, ...nested }, ['at', 'actor', ...required]);
 
 const byType: Readonly<Record<DealEvent['type'], Shape>> = {
-  recordOutcome: spec({ outcomeId: isId, kindId: isId, comment: isText, activityId: isId }, { plan: copyPlan, fields: copyFieldValues }, ['outcomeId']),
+  recordOutcome: spec({ outcomeId: isId, kindId: isId, comment: isText, activityId: isId, amount: isAmount }, { plan: copyPlan, fields: copyFieldValues }, ['outcomeId']),
   planActivity: spec(planChecks, {}, planRequired),
   completeActivity: spec({ activityId: isId, comment: isText }, {}, ['activityId']),
   cancelActivity: spec({ activityId: isId, reason: isText }, {}, ['activityId']),
@@ -124,7 +125,7 @@ const byType: Readonly<Record<DealEvent['type'], Shape>> = {
   approveDeadlineChange: spec({ comment: isText }, {}, []),
   rejectDeadlineChange: spec({ reason: isText }, {}, []),
   setFields: spec({}, { fields: copyFieldValues }, ['fields']),
-  setAmount: spec({ amount: (value) => value === null || (typeof value === 'number' && Number.isFinite(value) && value >= 0) }, {}, ['amount']),
+  setAmount: spec({ amount: isAmount }, {}, ['amount']),
   reportBusinessEvent: spec({ name: isId }, {}, ['name']),
   moveToStage: spec({ stageId: isId, reason: isText }, {}, ['stageId']),
 };

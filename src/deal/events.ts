@@ -41,8 +41,10 @@ export const dealEventSchema = z.discriminatedUnion('type', [
     activityId: idSchema.optional(),
     /** The next call or meeting, planned with the outcome (S33). */
     plan: plannedActivitySchema.optional(),
-    /** Field values set with the outcome, e.g. those the next stage requires. */
+    /** Field values set with the outcome, e.g. those the next stage or the outcome requires. */
     fields: fieldValuesSchema.optional(),
+    /** The deal's amount set with the outcome (`null` clears it), e.g. the final amount of a won deal. */
+    amount: amountSchema.optional(),
   }),
   z.strictObject({ ...base, type: z.literal('planActivity'), ...plannedActivitySchema.shape }),
   z.strictObject({ ...base, type: z.literal('completeActivity'), activityId: idSchema, comment: textSchema.optional() }),

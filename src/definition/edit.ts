@@ -122,6 +122,8 @@ export type OutcomeChanges = Changes<{
   kindRequired: boolean;
   kinds: readonly string[];
   commentRequired: boolean;
+  requiredFields: readonly string[];
+  amountRequired: boolean;
 }>;
 /**
  * What may change on an outcome kind (S27).
@@ -182,8 +184,9 @@ export type ParametersChanges = {
  * the stage, unless the edit redirects them: `redirect` by outcome id, and
  * `redirectTo` for all the others. Document templates tied to the stage
  * move to `redirectTo` when given, else lose that stage. Removing an outcome
- * kind that outcomes list (`kind_in_use`) or a field that stages require
- * (`field_in_use`) is refused the same way: change those first, in the same batch.
+ * kind that outcomes list (`kind_in_use`) or a field that stages or
+ * outcomes require (`field_in_use`, `field_required_by_outcome`) is refused
+ * the same way: change those first, in the same batch.
  *
  * @example
  * const merge: TopicEdit = { op: 'removeStage', stageId: 'payment', redirectTo: 'shipment' };
@@ -616,6 +619,14 @@ function removeField(topic: SalesDraft, fieldId: string, ctx: Context): void {
   topic.stages.forEach((stage, s) => {
     const f = stage.requiredFields.indexOf(fieldId);
     if (f >= 0) report(ctx, issue('field_in_use', `stages[${s}].requiredFields[${f}]`, ctx.locale, { stage: stage.id, field: fieldId }, fieldId));
+    stage.outcomes.forEach((outcome, o) => {
+      const r = outcome.requiredFields?.indexOf(fieldId) ?? -1;
+      if (r >= 0) report(ctx, issue('field_required_by_outcome', `stages[${s}].outcomes[${o}].requiredFields[${r}]`, ctx.locale, { outcome: outcome.id, field: fieldId }, fieldId));
+    });
+  });
+  topic.globalOutcomes.forEach((outcome, o) => {
+    const r = outcome.requiredFields?.indexOf(fieldId) ?? -1;
+    if (r >= 0) report(ctx, issue('field_required_by_outcome', `globalOutcomes[${o}].requiredFields[${r}]`, ctx.locale, { outcome: outcome.id, field: fieldId }, fieldId));
   });
   if (ctx.issues.length === 0) topic.fields.splice(index, 1);
 }
@@ -722,6 +733,7 @@ const RULES: Readonly<Record<string, string>> = {
   stage_in_use: 'S9',
   kind_in_use: 'S27',
   field_in_use: 'S29',
+  field_required_by_outcome: 'S29',
   unknown_stage: 'S7',
   unknown_outcome: 'S8',
   unknown_kind: 'S27',

@@ -62,6 +62,9 @@ function lintSales(topic: SalesTopic, report: Report): void {
   const checkOutcome = (outcome: Outcome, path: string): void => {
     if ('to' in outcome && !stageIds.has(outcome.to)) report('error', 'unknown_stage', `${path}.to`, 'S9', { id: outcome.to }, outcome.to);
     checkOutcomeKinds(outcome, path, topic.outcomeKinds, kindsById, report);
+    outcome.requiredFields?.forEach((id, f) => {
+      if (!fieldIds.has(id)) report('error', 'unknown_field', `${path}.requiredFields[${f}]`, 'S29', { id }, id);
+    });
   };
   topic.globalOutcomes.forEach((outcome, index) => checkOutcome(outcome, `globalOutcomes[${index}]`));
 

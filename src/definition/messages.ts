@@ -196,6 +196,10 @@ const templates: Record<string, { en: Template; ru: Template }> = {
     en: (p) => `Outcome "${p.outcome}" (${p.where}) lists outcome kind "${p.kind}", which is being removed: change the outcome first.`,
     ru: (p) => `Итог «${p.outcome}» (${p.where}) использует удаляемый вид итога «${p.kind}»: сначала измените итог.`,
   },
+  field_required_by_outcome: {
+    en: (p) => `Outcome "${p.outcome}" requires field "${p.field}", which is being removed: change the outcome first.`,
+    ru: (p) => `Итог «${p.outcome}» требует удаляемое поле «${p.field}»: сначала измените итог.`,
+  },
   field_in_use: {
     en: (p) => `Stage "${p.stage}" requires field "${p.field}", which is being removed: change the stage first.`,
     ru: (p) => `Стадия «${p.stage}» требует удаляемое поле «${p.field}»: сначала измените стадию.`,

@@ -120,6 +120,12 @@ const outcomeCommon = {
   kindRequired: z.boolean().default(false).describe('An outcome kind must be chosen when recording (S27).'),
   kinds: z.array(idSchema).max(MAX_ITEMS).optional().describe('The outcome kinds allowed here; all of matching polarity when absent. At most 1,000; at most 100,000 listed by all outcomes of a topic together.'),
   commentRequired: z.boolean().default(false).describe('A comment must be written when recording.'),
+  requiredFields: z
+    .array(idSchema)
+    .max(MAX_ITEMS)
+    .optional()
+    .describe('Fields that must be filled when this outcome is recorded (the values may come with it), e.g. the reason of a loss.'),
+  amountRequired: z.boolean().optional().describe("The deal must have an amount when this outcome is recorded (it may come with it), e.g. a won deal's."),
   weight: z
     .number()
     .finite()

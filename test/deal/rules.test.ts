@@ -6,7 +6,10 @@ import {
   isEffect,
   availableOutcomes,
   compileTopic,
+  editTopic,
   funnelReport,
+  safeParseTopic,
+  simulate,
   openDeal,
   standardTopic,
   type Deal,
@@ -417,6 +420,68 @@ describe('deals on sales topics', () => {
       const lost = accepted(applyEvent(topic, open(topic), outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))).deal;
       expect(lost.status).toBe('closed');
       expect(rejected(applyEvent(topic, lost, setAmount(1, MONDAY + 2 * HOUR)))).toMatchObject({ code: 'deal_closed' });
+    });
+  });
+
+  describe('requirements on outcomes', () => {
+    // "Lost needs a reason", "won needs the amount": the refusal requires the carrier field here, the shipment the amount.
+    const requiring = () => {
+      const input = structuredClone(standardTopic) as unknown as { stages: { id: string; outcomes: Record<string, unknown>[] }[]; globalOutcomes: Record<string, unknown>[] };
+      (input.globalOutcomes[0] as Record<string, unknown>).requiredFields = ['carrier'];
+      const shipment = input.stages.find((stage) => stage.id === 'shipment');
+      (shipment?.outcomes[0] as Record<string, unknown>).amountRequired = true;
+      return compileTopic(input) as ReturnType<typeof standard>;
+    };
+    const topic = requiring();
+    const toShipment = (deal: Deal): Deal =>
+      ['qualified', 'interested', 'accepted', 'paid'].reduce((current, id, index) => accepted(applyEvent(topic, current, outcome(id, MONDAY + (index + 1) * HOUR))).deal, deal);
+
+    it('refuses an outcome whose required fields are empty, and takes the values with the outcome', () => {
+      const deal = open(topic);
+      expect(rejected(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'no-need' })))).toMatchObject({
+        code: 'outcome_fields_missing',
+        path: 'fields',
+        params: { id: 'refused', fields: 'carrier' },
+        rule: 'outcome requirements',
+      });
+      const blank = accepted(applyEvent(topic, deal, { type: 'setFields', fields: { carrier: '' }, at: MONDAY + HOUR, actor: manager })).deal;
+      expect(rejected(applyEvent(topic, blank, outcome('refused', MONDAY + 2 * HOUR, { kindId: 'no-need' }))).code).toBe('outcome_fields_missing');
+      const lost = accepted(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'no-need', fields: { carrier: 'СДЭК' } })));
+      expect(lost.deal).toMatchObject({ status: 'closed', fields: { carrier: 'СДЭК' } });
+      expect(formatDealError(rejected(applyEvent(topic, deal, outcome('refused', MONDAY + HOUR, { kindId: 'no-need' }))), 'ru')).toBe('Для итога «refused» нужно заполнить поля: carrier.');
+    });
+
+    it('refuses an outcome that requires the amount of a deal without one, and takes it with the outcome or before', () => {
+      const deal = toShipment(open(topic));
+      expect(deal.amount).toBeNull();
+      expect(rejected(applyEvent(topic, deal, outcome('shipped', MONDAY + 5 * HOUR)))).toMatchObject({ code: 'amount_required', path: 'amount', params: { id: 'shipped' } });
+      const withIt = accepted(applyEvent(topic, deal, outcome('shipped', MONDAY + 5 * HOUR, { amount: 120_000 } as Partial<DealEvent>)));
+      expect(withIt.deal).toMatchObject({ status: 'closed', amount: 120_000 });
+      expect(withIt.entry.event).toMatchObject({ outcomeId: 'shipped', amount: 120_000 });
+      const before = accepted(applyEvent(topic, deal, { type: 'setAmount', amount: 90_000, at: MONDAY + 5 * HOUR, actor: manager })).deal;
+      expect(accepted(applyEvent(topic, before, outcome('shipped', MONDAY + 6 * HOUR))).deal).toMatchObject({ status: 'closed', amount: 90_000 });
+      // Clearing the amount with the outcome itself does not satisfy it.
+      expect(rejected(applyEvent(topic, before, outcome('shipped', MONDAY + 6 * HOUR, { amount: null } as Partial<DealEvent>))).code).toBe('amount_required');
+    });
+
+    it('offers the requirements with the outcome buttons, and the events outcomeEvent and simulate build meet them', () => {
+      const refused = availableOutcomes(topic, open(topic), MONDAY + HOUR, manager).find((option) => option.id === 'refused');
+      expect(refused).toMatchObject({ requiredFields: ['carrier'], amountRequired: false, allowed: false, error: { code: 'outcome_fields_missing' } });
+      const result = simulate(topic, { deals: 300, seed: 'requirements' });
+      expect(result.rejected).toBe(0);
+      expect(result.report.positive).toBeGreaterThan(0);
+      expect(result.report.negative).toBeGreaterThan(0);
+    });
+
+    it('lint names an unknown required field, and removing a field an outcome requires is refused', () => {
+      const input = structuredClone(standardTopic) as unknown as { globalOutcomes: Record<string, unknown>[] };
+      (input.globalOutcomes[0] as Record<string, unknown>).requiredFields = ['no-such-field'];
+      expect(safeParseTopic(input)).toMatchObject({ ok: false, issues: [{ code: 'unknown_field', path: 'globalOutcomes[0].requiredFields[0]' }] });
+      const definition = topic.definition;
+      const removed = editTopic(definition, admin, { op: 'removeField', fieldId: 'carrier' });
+      expect(removed).toMatchObject({ ok: false, issues: [{ code: 'field_required_by_outcome', path: 'globalOutcomes[0].requiredFields[0]' }] });
+      const relaxed = editTopic(definition, admin, [{ op: 'updateOutcome', stageId: null, outcomeId: 'refused', changes: { requiredFields: [] } }, { op: 'removeField', fieldId: 'carrier' }]);
+      expect(relaxed.ok).toBe(true);
     });
   });
 

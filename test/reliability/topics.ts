@@ -51,6 +51,8 @@ interface OutcomePrint {
   readonly commentRequired: boolean;
   readonly restartsStageClock: boolean;
   readonly weight: number | null;
+  /** What recording it requires (issue 16): a field (by index) and the amount, now and then. */
+  readonly requires: { readonly field: number; readonly amount: boolean } | null;
 }
 
 interface StagePrint {
@@ -119,6 +121,7 @@ const outcomePrint = (finish: fc.Arbitrary<'positive' | 'negative' | null>): fc.
     commentRequired: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     restartsStageClock: fc.boolean(),
     weight: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null, freq: 4 }),
+    requires: fc.option(fc.record({ field: fc.nat(5), amount: fc.boolean() }), { nil: null, freq: 5 }),
   });
 
 const stagePrint: fc.Arbitrary<StagePrint> = fc.record({
@@ -272,6 +275,8 @@ export function buildTopic(print: TopicPrint): TopicInput {
     if (o.kindRequired && available.length > 0) result.kindRequired = true;
     if (o.commentRequired) result.commentRequired = true;
     if (o.weight !== null) result.weight = o.weight;
+    if (o.requires !== null && fieldIds.length > 0) result.requiredFields = [at(fieldIds, o.requires.field)];
+    if (o.requires?.amount === true) result.amountRequired = true;
     return result;
   };
 
