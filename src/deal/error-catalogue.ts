@@ -178,7 +178,7 @@ export const catalogue = {
   amount_required: {
     rule: 'outcome requirements',
     en: (p) => `Outcome "${p.id}" requires the deal's amount: set it with the outcome (amount) or before it (setAmount).`,
-    ru: (p) => `Для итога «${p.id}» нужна сумма сделки: укажите её вместе с итогом (amount) или заранее (setAmount).`,
+    ru: (p) => `Для итога «${p.id}» нужна сумма сделки: укажите её вместе с итогом (поле «amount») или заранее (событие «setAmount»).`,
   },
   unknown_field: {
     rule: 'S29',
