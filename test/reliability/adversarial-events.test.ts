@@ -139,6 +139,16 @@ const rows: readonly Row[] = [
   row('recording a planned contact that is not planned', () => outcome({ activityId: 'hasOwnProperty', at: T0 + 4 * HOUR }), code('unknown_activity', 'activityId'), busyDeal),
   row('a plan with the same id as the contact recorded', () => outcome({ activityId: 'constructor', plan: { activityId: 'constructor', kind: 'call', plannedFor: T0 + 2 * DAY }, at: T0 + 4 * HOUR }), { accepted: true }, busyDeal),
 
+  // The amount (issue 16): what a number can be that an amount cannot.
+  row('an amount as a string', () => ({ type: 'setAmount', amount: '150000', at, actor: manager }), invalid('amount')),
+  row('a negative amount', () => ({ type: 'setAmount', amount: -1, at, actor: manager }), invalid('amount')),
+  row('an amount of Infinity', () => ({ type: 'setAmount', amount: Number.POSITIVE_INFINITY, at, actor: manager }), invalid('amount')),
+  row('an amount of NaN', () => ({ type: 'setAmount', amount: Number.NaN, at, actor: manager }), invalid('amount')),
+  row('no amount at all', () => ({ type: 'setAmount', at, actor: manager }), invalid('amount')),
+  row('an amount given as an object', () => ({ type: 'setAmount', amount: { value: 1 }, at, actor: manager }), invalid('amount')),
+  row('an amount cleared', () => ({ type: 'setAmount', amount: null, at, actor: manager }), { accepted: true }),
+  row('an outcome with a negative amount', () => outcome({ amount: -5, at: T0 + 4 * HOUR }), invalid('amount'), busyDeal),
+
   // Deadlines (S25): absurd, negative, past; approvals.
   row('a new deadline of Infinity', () => ({ type: 'requestDeadlineChange', dueAt: Number.POSITIVE_INFINITY, at, actor: manager }), invalid('dueAt')),
   row('a negative new deadline', () => ({ type: 'requestDeadlineChange', dueAt: -DAY, at, actor: manager }), invalid('dueAt')),
