@@ -163,6 +163,8 @@ function describe(effect: Effect): string {
       return `S34 deal ${effect.dealId} closed: ${effect.result}`;
     case 'suggestDocuments':
       return `S28 offer the templates ${effect.documents.map((document) => document.template).join(', ')}`;
+    case 'activitiesPlanned':
+      return `    put ${effect.activities.map((activity) => `"${activity.title}" (${activity.kind}, ${iso(activity.plannedFor)})`).join(', ')} in the calendar`;
     case 'requestApproval':
       return `S25 ask ${effect.approvers.map((approver) => ('role' in approver ? `role ${approver.role}` : `user ${approver.userId}`)).join(', ')} to approve ${iso(effect.dueAt)}`;
   }

@@ -6,12 +6,13 @@ import { parseDuration, type Duration } from '../time/duration.js';
 import { deepFreeze } from '../util/deep-freeze.js';
 import { markCompiled } from './compiled-brand.js';
 import { buildTopicEventMachine } from '../events/machine.js';
-import type { CompiledEventTopic, CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledTopic } from './compiled-topic.js';
+import type { CompiledEventTopic, CompiledOutcome, CompiledSalesTopic, CompiledStage, CompiledStagePlan, CompiledTopic } from './compiled-topic.js';
 import { buildDealMachine } from './machine.js';
 import { ReadonlyIndex, StageOutcomes } from './readonly-index.js';
 
-/** Outcomes that require no field share one empty list. */
+/** Outcomes that require no field share one empty list, and stages that plan nothing another. */
 const NO_FIELDS: readonly string[] = Object.freeze([]);
+const NO_PLANS: readonly CompiledStagePlan[] = Object.freeze([]);
 
 /** Options of {@link compileTopic}. Lint errors always stop compilation: a machine cannot be built from a topic whose outcomes point nowhere. */
 export interface CompileOptions {
@@ -119,6 +120,7 @@ function compileSales(topic: SalesTopic): CompiledSalesTopic {
       negotiationsOngoing: stage.outcomes.length === 0,
       documents: documentsEverywhere ? topic.documents : topic.documents.filter((_, d) => documentStages[d]?.has(stage.id) ?? true),
       requiredFields: stage.requiredFields,
+      plans: stage.plans === undefined ? NO_PLANS : Object.freeze(stage.plans.map((plan) => Object.freeze({ id: plan.id, kind: plan.kind, after: durationOf(plan.after) as Duration, title: plan.title }))),
     });
   });
   const firstStage = stageList[0];

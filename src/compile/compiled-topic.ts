@@ -55,6 +55,16 @@ export interface CompiledStage {
   /** Templates suggested on entering (S28). */
   readonly documents: readonly DocumentTemplate[];
   readonly requiredFields: readonly string[];
+  /** Activities planned when a deal enters it, `after` parsed. */
+  readonly plans: readonly CompiledStagePlan[];
+}
+
+/** An activity a stage plans on entering, with its delay parsed. */
+export interface CompiledStagePlan {
+  readonly id: string;
+  readonly kind: 'call' | 'meeting' | 'task';
+  readonly after: Duration;
+  readonly title: string;
 }
 
 /** A sales topic ready to run deals: frozen, with every lookup indexed. */

@@ -11,6 +11,7 @@ import { documentEffects, type Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
 import { hasNextContact } from './planning.js';
 import { checkDeal } from './check-deal.js';
+import { stagePlans } from './stage-plans.js';
 import { wellFormedEvent } from './event-check.js';
 
 /** The answer of {@link applyEvent}: the new deal, the entry to append to its log and the effects to carry out, or why nothing changed. */
@@ -179,10 +180,17 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
   if (outcome.amountRequired && (event.amount === undefined ? deal.amount : event.amount) === null) return reject(dealError('amount_required', { id: outcome.id }, 'amount'));
   if (outcome.finish !== null) return finishDeal(topic, deal, event, outcome.finish, activities, fields);
 
+  const target = topic.stages.get(outcome.to as string) as CompiledStage;
+  // A stage entered plans its activities (they count as the next contact, S33); a cyclic outcome enters nothing.
+  const planned = outcome.cyclic ? undefined : stagePlans(topic, target, deal, event.at, deal.revision + 1);
+  if (planned !== undefined && planned.activities.length > 0) {
+    const taken = planned.activities.find((activity) => activities.some((existing) => existing.id === activity.id));
+    if (taken !== undefined) return reject(dealError('duplicate_activity', { id: taken.id }, 'activities'));
+    activities = [...activities, ...planned.activities];
+  }
   if (topic.definition.parameters.planning === 'mandatory' && !hasNextContact(activities, event.at)) {
     return reject(dealError('planning_required', {}, 'plan'));
   }
-  const target = topic.stages.get(outcome.to as string) as CompiledStage;
   if (!outcome.cyclic) {
     const missing = missingFields(target.requiredFields, fields);
     if (missing.length > 0) return reject(dealError('required_fields_missing', { stage: target.id, fields: missing.join(', ') }, 'fields'));
@@ -192,7 +200,9 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
   changes.activities = activities;
   changes.fields = fields;
   if (event.amount !== undefined) changes.amount = event.amount;
-  return accept(deal, event, changes, outcome.cyclic ? NO_EFFECTS : documentEffects(deal.id, target));
+  if (outcome.cyclic) return accept(deal, event, changes);
+  const documents = documentEffects(deal.id, target);
+  return accept(deal, event, changes, planned === undefined || planned.effects.length === 0 ? documents : [...documents, ...planned.effects]);
 }
 
 function finishDeal(
@@ -266,11 +276,15 @@ function moveToStage(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'
   if (!canEditTopic(event.actor)) return reject(dealError('not_permitted', { actor: event.actor.id }, 'actor'));
   const target = topic.stages.get(event.stageId);
   if (target === undefined) return reject(dealError('unknown_stage', { id: event.stageId }, 'stageId'));
-  const effects = target.id === deal.stageId ? NO_EFFECTS : documentEffects(deal.id, target);
   const changes: Draft<Partial<Deal>> = enterStage(topic, target, event.at);
   changes.status = 'open';
   changes.finish = null;
-  return accept(deal, event, changes, effects);
+  if (target.id === deal.stageId) return accept(deal, event, changes);
+  const planned = stagePlans(topic, target, deal, event.at, deal.revision + 1);
+  const taken = planned.activities.find((activity) => deal.activities.some((existing) => existing.id === activity.id));
+  if (taken !== undefined) return reject(dealError('duplicate_activity', { id: taken.id }, 'activities'));
+  if (planned.activities.length > 0) changes.activities = [...deal.activities, ...planned.activities];
+  return accept(deal, event, changes, [...documentEffects(deal.id, target), ...planned.effects]);
 }
 
 function refreshIdle(topic: CompiledSalesTopic, deal: Deal, at: number): Draft<Partial<Deal>> {

@@ -13,6 +13,8 @@ import type { FinishPolarity } from './deal.js';
  * - `cancelPlannedActivities` (S35): the deal closed and the topic cancels what was still planned.
  * - `cancelUnpaidInvoices` (S35): the deal closed and the topic cancels its unpaid invoices.
  * - `suggestDocuments` (S28): the deal entered a stage with document templates.
+ * - `activitiesPlanned`: the deal entered a stage that plans activities;
+ *   they are on the deal (authored by its owner), for the host's calendar.
  * - `requestApproval` (S25): ask these approvers to decide on a new deadline.
  * - `dealClosed` (S34): the deal closed with this result.
  *
@@ -27,6 +29,7 @@ export type Effect =
   | { readonly type: 'cancelPlannedActivities'; readonly dealId: string; readonly activityIds: readonly string[] }
   | { readonly type: 'cancelUnpaidInvoices'; readonly dealId: string; readonly clientId: string }
   | { readonly type: 'suggestDocuments'; readonly dealId: string; readonly stageId: string; readonly documents: readonly DocumentTemplate[] }
+  | { readonly type: 'activitiesPlanned'; readonly dealId: string; readonly stageId: string; readonly activities: readonly StagePlannedActivity[] }
   | {
       readonly type: 'requestApproval';
       readonly dealId: string;
@@ -35,6 +38,15 @@ export type Effect =
       readonly requestedBy: string;
     }
   | { readonly type: 'dealClosed'; readonly dealId: string; readonly result: FinishPolarity };
+
+/** An activity a stage planned, as the `activitiesPlanned` effect describes it: the deal's activity with the plan's id and title. */
+export interface StagePlannedActivity {
+  readonly id: string;
+  readonly kind: 'call' | 'meeting' | 'task';
+  readonly plannedFor: number;
+  readonly planId: string;
+  readonly title: string;
+}
 
 /** The effect of one `type`. */
 export type EffectOf<T extends Effect['type']> = Extract<Effect, { readonly type: T }>;

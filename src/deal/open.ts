@@ -3,6 +3,7 @@ import type { Deal } from './deal.js';
 import type { OpenedLogEntry } from './log-entry.js';
 import { openDealInputSchema, type OpenDealInput } from './open-input.js';
 import { dealDeadline, enterStage } from './deadlines.js';
+import { stagePlans } from './stage-plans.js';
 import { dealError, parseInput, type DealError } from './errors.js';
 import { canUseTopic } from '../access/permissions.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
@@ -58,6 +59,7 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
   const missing = missingFields(first.requiredFields, merged.fields);
   if (missing.length > 0) return { ok: false, error: dealError('required_fields_missing', { stage: first.id, fields: missing.join(', ') }, 'fields') };
   const clocks = enterStage(topic, first, at);
+  const planned = stagePlans(topic, first, { id, ownerId }, at, 1);
   const deal: Deal = {
     id,
     topicId: topic.id,
@@ -70,7 +72,7 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
     dueAt: dealDeadline(topic, at),
     amount: amount ?? null,
     fields: merged.fields,
-    activities: [],
+    activities: planned.activities,
     pendingDeadlineChange: null,
     finish: null,
     agreedDueAt: null,
@@ -78,7 +80,8 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
     revision: 1,
   };
   const entry: OpenedLogEntry = { dealId: id, revision: 1, version: topic.version, at, by: actor?.id ?? ownerId, from: first.id, to: first.id, status: 'open', type: 'opened', input: checked };
-  return { ok: true, deal, entry, effects: documentEffects(id, first) };
+  const documents = documentEffects(id, first);
+  return { ok: true, deal, entry, effects: planned.effects.length === 0 ? documents : [...documents, ...planned.effects] };
 }
 
 /**

@@ -78,6 +78,7 @@ function lintSales(topic: SalesTopic, report: Report): void {
   topic.stages.forEach((stage, s) => {
     checkSpan(stage.maxDuration, `stages[${s}].maxDuration`);
     checkSpan(stage.idleLimit, `stages[${s}].idleLimit`);
+    stage.plans?.forEach((plan, p) => checkSpan(plan.after, `stages[${s}].plans[${p}].after`));
   });
   const globalIds = new Map(topic.globalOutcomes.map((outcome, index) => [outcome.id, `globalOutcomes[${index}]`]));
   const globalWin = topic.globalOutcomes.find((outcome) => 'finish' in outcome && outcome.finish === 'positive');
@@ -88,6 +89,7 @@ function lintSales(topic: SalesTopic, report: Report): void {
     stage.requiredFields.forEach((id, f) => {
       if (!fieldIds.has(id)) report('error', 'unknown_field', `${path}.requiredFields[${f}]`, 'S29', { id }, id);
     });
+    if (stage.plans !== undefined) checkUnique(stage.plans, `${path}.plans`, 'planned activity', 'stage plans', report);
     if (stage.outcomes.length === 0) {
       // The trap: a team ends the pipeline on a stage it finishes through a global "won", and S11 quietly drops its deals from reports.
       if (globalWin === undefined) report('warning', 'negotiations_ongoing', path, 'S11', { id: stage.id });

@@ -249,6 +249,7 @@ const russianWhats: Readonly<Record<string, string>> = {
   field: 'поля',
   document: 'документа',
   option: 'варианта',
+  'planned activity': 'запланированного дела',
 };
 
 function russianWhat(what: string | number | undefined): string {

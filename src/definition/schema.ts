@@ -157,6 +157,22 @@ export const finishOutcomeSchema = z
 /** An outcome: either a move to a stage (`to`) or a finish (`finish`). */
 export const outcomeSchema = z.union([moveOutcomeSchema, finishOutcomeSchema]);
 
+/** The most activities one stage plans on entering. */
+const MAX_STAGE_PLANS = 20;
+
+/**
+ * An activity a stage plans when a deal enters it (Bitrix24's robots,
+ * Pipedrive's automations, Odoo's planned activities per stage).
+ */
+export const stagePlanSchema = z
+  .strictObject({
+    id: idSchema,
+    kind: z.enum(['call', 'meeting', 'task']).describe('A call or meeting counts as the next contact under mandatory planning (S33).'),
+    after: durationSchema.describe('When, after the deal enters the stage; working time when the topic has a calendar.'),
+    title: nameSchema.describe('What the activity is, for the host to show in its calendar.'),
+  })
+  .describe('An activity planned automatically when a deal enters the stage.');
+
 /** A stage of a sales topic (S6–S11), with the peers' probability, idle limit and required fields. */
 export const stageSchema = z
   .strictObject({
@@ -167,6 +183,7 @@ export const stageSchema = z
     idleLimit: durationSchema.optional().describe('Longest time without activity before the deal is idle ("rotting").'),
     probability: z.number().finite().optional().describe('Win probability in percent, for the weighted forecast.'),
     requiredFields: z.array(idSchema).max(MAX_ITEMS).default([]).describe('Fields that must be filled before a deal enters.'),
+    plans: z.array(stagePlanSchema).max(MAX_STAGE_PLANS).optional().describe('Activities planned for the deal\'s owner when a deal enters the stage. At most 20.'),
     outcomes: z
       .array(outcomeSchema)
       .max(MAX_STAGE_OUTCOMES)

@@ -14,7 +14,7 @@ import type { Outcome, TopicDefinition } from '../definition/schema.js';
  * - `deadline-approval-changed`: whether a deadline change needs approval, or who approves it (S25).
  * - `stage-added`, `stage-removed`, `stage-renamed`, `stage-moved` (S6, S7).
  * - `stage-limit-changed`: a stage's `maxDuration` (S6) or `idleLimit`.
- * - `stage-changed`: a stage's `comment` (S6) or `probability`.
+ * - `stage-changed`: a stage's `comment` (S6), `probability` or `plans`.
  * - `required-fields-changed`: the fields a stage requires before a deal enters.
  * - `outcome-added`, `outcome-removed`, `outcome-retargeted` (another stage, or move ↔ finish, or the other finish: S8–S12), `outcome-changed` (any other property).
  * - `outcome-kind-added`, `-removed`, `-changed` (S27); `field-added`, `-removed`, `-changed` (S29); `document-added`, `-removed`, `-changed` (S28).
@@ -198,12 +198,12 @@ function stages(before: readonly Stage[], after: readonly Stage[], push: Push): 
         message: `Stage "${stage.id}": ${property} ${show(old[property])} → ${show(stage[property])}.`,
       });
     }
-    for (const property of ['comment', 'probability'] as const) {
+    for (const property of ['comment', 'probability', 'plans'] as const) {
       if (same(old[property], stage[property])) continue;
       push({
         type: 'stage-changed',
         path: `${path}.${property}`,
-        rule: property === 'comment' ? 'S6' : 'forecast',
+        rule: property === 'comment' ? 'S6' : property === 'plans' ? 'stage plans' : 'forecast',
         ...base,
         property,
         ...values(old[property], stage[property]),

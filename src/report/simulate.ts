@@ -58,6 +58,7 @@ import type { DealLogEntry, OpenedLogEntry } from '../deal/log-entry.js';
 import { dealDeadline, idleDeadline, stageDeadline } from '../deal/deadlines.js';
 import type { DealEvent } from '../deal/events.js';
 import { openDeal } from '../deal/open.js';
+import { stagePlans } from '../deal/stage-plans.js';
 import { formatPath } from '../definition/issue.js';
 import { durationToMs } from '../time/duration.js';
 import { isPlainObject } from '../util/plain-object.js';
@@ -310,6 +311,8 @@ class Run {
       idleDueAt: idleDeadline(topic, first, openedAt),
       amount,
       fields,
+      // The first stage's own plans, for this deal's owner and time (the template's are another deal's).
+      activities: first.plans.length === 0 ? template.activities : stagePlans(topic, first, { id, ownerId: actor.id }, openedAt, 1).activities,
       lastEventAt: openedAt,
     };
     const input = { id, clientId, ownerId: actor.id, at: openedAt, actor, amount, fields };

@@ -5,8 +5,12 @@ import {
   formatDealError,
   isEffect,
   availableOutcomes,
+  addDuration,
   compileTopic,
+  diffTopics,
   editTopic,
+  parseDuration,
+  replayDeal,
   funnelReport,
   safeParseTopic,
   simulate,
@@ -16,7 +20,7 @@ import {
   type DealEvent,
 } from '../../src/index.js';
 import { deepFreeze } from '../../src/util/deep-freeze.js';
-import { accepted, admin, colleague, DAY, director, HOUR, manager, MONDAY, open, rejected, standard, standardWith } from '../support.js';
+import { accepted, admin, colleague, compileSales, DAY, director, HOUR, manager, MONDAY, open, rejected, standard, standardWith } from '../support.js';
 
 const parameters = (changes: Record<string, unknown>) => ({ parameters: { ...standardTopic.parameters, ...changes } });
 const outcome = (outcomeId: string, at: number, extra: Partial<DealEvent> = {}): DealEvent =>
@@ -482,6 +486,65 @@ describe('deals on sales topics', () => {
       expect(removed).toMatchObject({ ok: false, issues: [{ code: 'field_required_by_outcome', path: 'globalOutcomes[0].requiredFields[0]' }] });
       const relaxed = editTopic(definition, admin, [{ op: 'updateOutcome', stageId: null, outcomeId: 'refused', changes: { requiredFields: [] } }, { op: 'removeField', fieldId: 'carrier' }]);
       expect(relaxed.ok).toBe(true);
+    });
+  });
+
+  describe('plans on entering a stage', () => {
+    const withPlans = (changes: Record<string, unknown> = {}) => {
+      const input = structuredClone(standardTopic) as unknown as { stages: { id: string; plans?: unknown[] }[] } & Record<string, unknown>;
+      (input.stages[0] as { plans?: unknown[] }).plans = [{ id: 'intro', kind: 'task', after: 'PT2H', title: 'Прочитать заявку' }];
+      (input.stages.find((stage) => stage.id === 'offer') as { plans?: unknown[] }).plans = [{ id: 'follow-up', kind: 'call', after: 'P1D', title: 'Позвонить по КП' }];
+      return compileSales({ ...input, ...changes });
+    };
+    const topic = withPlans();
+    const due = (at: number, text: string) => addDuration(at, parseDuration(text) as NonNullable<ReturnType<typeof parseDuration>>, topic.calendar ?? undefined);
+    const toOffer = (deal: Deal, on = topic): Deal =>
+      ['qualified', 'interested'].reduce((current, id, index) => accepted(applyEvent(on, current, outcome(id, MONDAY + (index + 1) * HOUR))).deal, deal);
+
+    it('plans the first stage’s activities when a deal opens, for its owner, with an effect carrying the titles', () => {
+      const opened = accepted(openDeal(topic, { id: 'd-1', clientId: 'c-1', ownerId: manager.id, at: MONDAY }));
+      expect(opened.deal.activities).toEqual([{ id: 'auto-1-0', kind: 'task', authorId: manager.id, plannedFor: due(MONDAY, 'PT2H') }]);
+      expect(opened.effects).toContainEqual({ type: 'activitiesPlanned', dealId: 'd-1', stageId: 'new', activities: [{ id: 'auto-1-0', kind: 'task', plannedFor: due(MONDAY, 'PT2H'), planId: 'intro', title: 'Прочитать заявку' }] });
+      expect(replayDeal(topic, [opened.entry])).toEqual({ ok: true, deal: opened.deal });
+    });
+
+    it('plans on every move into the stage, not on a cyclic stay, and the owner may close what the topic planned', () => {
+      const deal = toOffer(open(topic));
+      const call = deal.activities.find((activity) => activity.kind === 'call');
+      expect(call).toEqual({ id: `auto-${deal.revision}-0`, kind: 'call', authorId: manager.id, plannedFor: due(MONDAY + 2 * HOUR, 'P1D') });
+      const revised = accepted(applyEvent(topic, deal, outcome('revise', MONDAY + 3 * HOUR, { comment: 'New prices' })));
+      expect(revised.deal.activities).toEqual(deal.activities);
+      expect(revised.effects.map((effect) => effect.type)).not.toContain('activitiesPlanned');
+      const authorOnly = withPlans(parameters({ plannedContacts: 'author-only' }));
+      const own = toOffer(open(authorOnly), authorOnly);
+      const done = own.activities.find((activity) => activity.kind === 'call') as Deal['activities'][number];
+      expect(accepted(applyEvent(authorOnly, own, { type: 'completeActivity', activityId: done.id, at: MONDAY + 3 * HOUR, actor: manager })).deal.activities).not.toContainEqual(done);
+    });
+
+    it('counts a planned call as the next contact under mandatory planning (S33)', () => {
+      const mandatory = withPlans(parameters({ planning: 'mandatory' }));
+      const qualified = accepted(applyEvent(mandatory, open(mandatory), outcome('qualified', MONDAY + HOUR, { plan: { activityId: 'c1', kind: 'call', plannedFor: MONDAY + DAY } }))).deal;
+      // "interested" enters the offer stage, whose call is the next contact; no plan of the manager's own is needed.
+      const offered = accepted(applyEvent(mandatory, qualified, outcome('interested', MONDAY + 2 * HOUR, { activityId: 'c1' })));
+      expect(offered.effects.map((effect) => effect.type)).toEqual(['suggestDocuments', 'activitiesPlanned']);
+      expect(rejected(applyEvent(mandatory, qualified, outcome('no-answer', MONDAY + 2 * HOUR, { activityId: 'c1' })))).toMatchObject({ code: 'planning_required' });
+    });
+
+    it('plans on the privileged move into another stage, refuses an id the deal already uses, and lint names a repeated plan id', () => {
+      const deal = open(topic);
+      const moved = accepted(applyEvent(topic, deal, { type: 'moveToStage', stageId: 'offer', at: MONDAY + HOUR, actor: admin }));
+      expect(moved.deal.activities.map((activity) => activity.id)).toEqual(['auto-1-0', 'auto-2-0']);
+      expect(accepted(applyEvent(topic, moved.deal, { type: 'moveToStage', stageId: 'offer', at: MONDAY + 2 * HOUR, actor: admin })).deal.activities).toEqual(moved.deal.activities);
+      const squatter = accepted(applyEvent(topic, deal, { type: 'planActivity', activityId: 'auto-4-0', kind: 'call', plannedFor: MONDAY + DAY, at: MONDAY + HOUR, actor: manager })).deal;
+      const qualified = accepted(applyEvent(topic, squatter, outcome('qualified', MONDAY + 2 * HOUR))).deal;
+      expect(rejected(applyEvent(topic, qualified, outcome('interested', MONDAY + 3 * HOUR)))).toMatchObject({ code: 'duplicate_activity', params: { id: 'auto-4-0' } }); // the entry at revision 4 plans auto-4-0
+      const twice = structuredClone(standardTopic) as unknown as { stages: { plans?: unknown[] }[] };
+      (twice.stages[0] as { plans?: unknown[] }).plans = [{ id: 'p', kind: 'call', after: 'PT1H', title: 'A' }, { id: 'p', kind: 'task', after: 'PT2H', title: 'B' }];
+      expect(safeParseTopic(twice)).toMatchObject({ ok: false, issues: [{ code: 'duplicate_id', path: 'stages[0].plans[1].id' }] });
+      expect(diffTopics(standardTopic, topic.definition).filter((change) => change.property === 'plans').map((change) => [change.type, change.path])).toEqual([
+        ['stage-changed', 'stages[0].plans'],
+        ['stage-changed', 'stages[2].plans'],
+      ]);
     });
   });
 

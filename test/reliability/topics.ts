@@ -67,6 +67,8 @@ interface StagePrint {
   readonly probability: number | null;
   readonly requiredFields: readonly number[];
   readonly comment: boolean;
+  /** Activities planned on entering (issue 16): kind and delay by index. */
+  readonly plans: readonly { readonly kind: 'call' | 'meeting' | 'task'; readonly after: number }[];
 }
 
 interface FieldPrint {
@@ -135,6 +137,10 @@ const stagePrint: fc.Arbitrary<StagePrint> = fc.record({
   probability: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
   requiredFields: fc.array(fc.nat(7), { maxLength: 2 }),
   comment: fc.boolean(),
+  plans: fc.oneof(
+    { weight: 3, arbitrary: fc.constant([]) },
+    { weight: 1, arbitrary: fc.array(fc.record({ kind: fc.constantFrom('call' as const, 'meeting' as const, 'task' as const), after: fc.nat(STAGE_LIMITS.length - 1) }), { minLength: 1, maxLength: 2 }) },
+  ),
 });
 
 const fieldPrint: fc.Arbitrary<FieldPrint> = fc.record({
@@ -310,6 +316,7 @@ export function buildTopic(print: TopicPrint): TopicInput {
     if (s.idleLimit !== null) stage.idleLimit = at(STAGE_LIMITS, s.idleLimit);
     if (s.probability !== null) stage.probability = s.probability;
     if (fieldIds.length > 0 && s.requiredFields.length > 0) stage.requiredFields = [...new Set(s.requiredFields.map((f) => at(fieldIds, f)))];
+    if (s.plans.length > 0) stage.plans = s.plans.map((plan, p) => ({ id: `plan-${p}`, kind: plan.kind, after: at(STAGE_LIMITS, plan.after), title: `Plan ${p} of stage ${index}` }));
     return stage;
   });
 
