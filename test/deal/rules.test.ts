@@ -506,6 +506,11 @@ describe('deals on sales topics', () => {
       expect(opened.deal.activities).toEqual([{ id: 'auto-1-0', kind: 'task', authorId: manager.id, plannedFor: due(MONDAY, 'PT2H') }]);
       expect(opened.effects).toContainEqual({ type: 'activitiesPlanned', dealId: 'd-1', stageId: 'new', activities: [{ id: 'auto-1-0', kind: 'task', plannedFor: due(MONDAY, 'PT2H'), planId: 'intro', title: 'Прочитать заявку' }] });
       expect(replayDeal(topic, [opened.entry])).toEqual({ ok: true, deal: opened.deal });
+      // simulate opens its deals from a template: their first-stage plans are their own, so every log replays to its deal.
+      const simulated = simulate(topic, { deals: 60, seed: 'plans', keepDeals: true });
+      expect(simulated.rejected).toBe(0);
+      simulated.logs.forEach((log, index) => expect(replayDeal(topic, log)).toEqual({ ok: true, deal: simulated.deals[index] }));
+      expect(simulated.deals.every((deal) => deal.activities.length > 0 || deal.status === 'closed')).toBe(true);
     });
 
     it('plans on every move into the stage, not on a cyclic stay, and the owner may close what the topic planned', () => {
