@@ -93,8 +93,16 @@ export function overdueNotices(topic: CompiledTopic, deal: Deal, now: number, ma
     if (typeof now !== 'number' || !Number.isFinite(now)) return failure('invalid_now', 'Expected now as a finite number of epoch ms.', 'now');
     const before = readMarker(marker);
     if (before === undefined) return failure('invalid_marker', 'Expected a marker { stage, deal, idle } of finite numbers or null, or null.', 'marker');
+    // overdue() answers "on time" for a deal it cannot read; here that would be a notice lost, so the fields it reads are read first.
+    const read: Pick<Deal, 'topicId' | 'status' | 'stageDueAt' | 'dueAt' | 'idleDueAt'> = {
+      topicId: deal.topicId,
+      status: deal.status,
+      stageDueAt: deal.stageDueAt,
+      dueAt: deal.dueAt,
+      idleDueAt: deal.idleDueAt,
+    };
     // The limits overdue() reports (open deals of the topic only), less those the marker has notified.
-    const notices: OverdueNotice[] = overdue(topic, deal, now).limits.filter((limit) => limit.dueAt !== before[limit.kind]);
+    const notices: OverdueNotice[] = overdue(topic, read as Deal, now).limits.filter((limit) => limit.dueAt !== before[limit.kind]);
     const next = { ...before };
     for (const notice of notices) next[notice.kind] = notice.dueAt;
     return { ok: true, notices, marker: notices.length === 0 ? before : Object.freeze(next) };

@@ -50,4 +50,13 @@ describe('overdueNotices (issue 16 item 3)', () => {
       }),
     );
   });
+
+  it('answers unreadable_input, never "nothing owed", for a deal whose getters or proxy traps throw', () => {
+    const late = { ...base, stageDueAt: MONDAY + DAY };
+    expect(overdueNotices(topic, late, MONDAY + 2 * DAY, null)).toMatchObject({ ok: true, notices: [{ kind: 'stage' }] });
+    const throwing = Object.defineProperty({ ...late }, 'stageDueAt', { enumerable: true, get: () => { throw new Error('gone'); } });
+    expect(overdueNotices(topic, throwing, MONDAY + 2 * DAY, null)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
+    const trapped = new Proxy(late, { get: (target, key) => { if (key === 'status') throw new Error('trap'); return Reflect.get(target, key) as unknown; } });
+    expect(overdueNotices(topic, trapped, MONDAY + 2 * DAY, null)).toMatchObject({ ok: false, error: { code: 'unreadable_input' } });
+  });
 });
