@@ -20,7 +20,7 @@ export {
   type StoreError,
   type StoreErrorCode,
   type StoreOptions,
-  STATEMENTS,
 } from './store.js';
+export { STATEMENTS } from './statements.js';
 export { pgDriver, pgliteDriver, StatementError, type PGliteLike, type PGliteQueryable, type PgClientLike, type PgPoolLike, type Queryable, type QueryResult, type SqlDriver } from './driver.js';
 export { SCHEMA_VERSIONS } from './schema.js';
