@@ -7,11 +7,11 @@ import { loggedEvent, type EventLogEntry } from './log-entry.js';
 import { enterStage, idleDeadline } from './deadlines.js';
 import { dealError, parseInput, readableError, type DealError } from './errors.js';
 import { dealEventSchema, type DealEvent, type DealEventOf } from './events.js';
-import { documentEffects, type Effect } from './effects.js';
+import type { Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
 import { hasNextContact } from './planning.js';
 import { checkDeal } from './check-deal.js';
-import { stagePlans } from './stage-plans.js';
+import { stageEntry } from './stage-plans.js';
 import { wellFormedEvent } from './event-check.js';
 
 /** The answer of {@link applyEvent}: the new deal, the entry to append to its log and the effects to carry out, or why nothing changed. */
@@ -182,11 +182,10 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
 
   const target = topic.stages.get(outcome.to as string) as CompiledStage;
   // A stage entered plans its activities (they count as the next contact, S33); a cyclic outcome enters nothing.
-  const planned = outcome.cyclic ? undefined : stagePlans(topic, target, deal, event.at, deal.revision + 1);
-  if (planned !== undefined && planned.activities.length > 0) {
-    const taken = planned.activities.find((activity) => activities.some((existing) => existing.id === activity.id));
-    if (taken !== undefined) return reject(dealError('duplicate_activity', { id: taken.id }, 'activities'));
-    activities = [...activities, ...planned.activities];
+  const entered = outcome.cyclic ? undefined : stageEntry(topic, target, deal, activities, event.at, deal.revision + 1);
+  if (entered !== undefined) {
+    if (!entered.ok) return entered;
+    activities = entered.activities;
   }
   if (topic.definition.parameters.planning === 'mandatory' && !hasNextContact(activities, event.at)) {
     return reject(dealError('planning_required', {}, 'plan'));
@@ -200,9 +199,7 @@ function recordOutcome(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf
   changes.activities = activities;
   changes.fields = fields;
   if (event.amount !== undefined) changes.amount = event.amount;
-  if (outcome.cyclic) return accept(deal, event, changes);
-  const documents = documentEffects(deal.id, target);
-  return accept(deal, event, changes, planned === undefined || planned.effects.length === 0 ? documents : [...documents, ...planned.effects]);
+  return accept(deal, event, changes, entered?.effects);
 }
 
 function finishDeal(
@@ -280,11 +277,10 @@ function moveToStage(topic: CompiledSalesTopic, deal: Deal, event: DealEventOf<'
   changes.status = 'open';
   changes.finish = null;
   if (target.id === deal.stageId) return accept(deal, event, changes);
-  const planned = stagePlans(topic, target, deal, event.at, deal.revision + 1);
-  const taken = planned.activities.find((activity) => deal.activities.some((existing) => existing.id === activity.id));
-  if (taken !== undefined) return reject(dealError('duplicate_activity', { id: taken.id }, 'activities'));
-  if (planned.activities.length > 0) changes.activities = [...deal.activities, ...planned.activities];
-  return accept(deal, event, changes, [...documentEffects(deal.id, target), ...planned.effects]);
+  const entered = stageEntry(topic, target, deal, deal.activities, event.at, deal.revision + 1);
+  if (!entered.ok) return entered;
+  changes.activities = entered.activities;
+  return accept(deal, event, changes, entered.effects);
 }
 
 function refreshIdle(topic: CompiledSalesTopic, deal: Deal, at: number): Draft<Partial<Deal>> {

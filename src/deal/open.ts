@@ -3,11 +3,11 @@ import type { Deal } from './deal.js';
 import type { OpenedLogEntry } from './log-entry.js';
 import { openDealInputSchema, type OpenDealInput } from './open-input.js';
 import { dealDeadline, enterStage } from './deadlines.js';
-import { stagePlans } from './stage-plans.js';
+import { stageEntry } from './stage-plans.js';
 import { dealError, parseInput, type DealError } from './errors.js';
 import { canUseTopic } from '../access/permissions.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
-import { documentEffects, type Effect } from './effects.js';
+import type { Effect } from './effects.js';
 import { mergeFields, missingFields } from './fields.js';
 
 /** What the host knows around a new deal: the client's other deals on the topic (S32). */
@@ -59,7 +59,8 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
   const missing = missingFields(first.requiredFields, merged.fields);
   if (missing.length > 0) return { ok: false, error: dealError('required_fields_missing', { stage: first.id, fields: missing.join(', ') }, 'fields') };
   const clocks = enterStage(topic, first, at);
-  const planned = stagePlans(topic, first, { id, ownerId }, at, 1);
+  const entered = stageEntry(topic, first, { id, ownerId }, [], at, 1);
+  if (!entered.ok) return entered;
   const deal: Deal = {
     id,
     topicId: topic.id,
@@ -72,7 +73,7 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
     dueAt: dealDeadline(topic, at),
     amount: amount ?? null,
     fields: merged.fields,
-    activities: planned.activities,
+    activities: entered.activities,
     pendingDeadlineChange: null,
     finish: null,
     agreedDueAt: null,
@@ -80,8 +81,7 @@ export function openDeal(topic: CompiledTopic, input: OpenDealInput, context: Op
     revision: 1,
   };
   const entry: OpenedLogEntry = { dealId: id, revision: 1, version: topic.version, at, by: actor?.id ?? ownerId, from: first.id, to: first.id, status: 'open', type: 'opened', input: checked };
-  const documents = documentEffects(id, first);
-  return { ok: true, deal, entry, effects: planned.effects.length === 0 ? documents : [...documents, ...planned.effects] };
+  return { ok: true, deal, entry, effects: entered.effects };
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { CompiledSalesTopic, CompiledStage } from '../compile/compiled-topic.js';
 import { addDuration } from '../time/calendar.js';
 import type { PlannedActivity } from './deal.js';
-import type { Effect, StagePlannedActivity } from './effects.js';
+import { documentEffects, type Effect, type StagePlannedActivity } from './effects.js';
+import { dealError, type DealError } from './errors.js';
 
 /** What a stage plans for a deal entering it: the deal's new activities, and the effect telling the host. */
 export interface StagePlans {
@@ -34,4 +35,32 @@ export function stagePlans(topic: CompiledSalesTopic, stage: CompiledStage, deal
     described.push({ id, kind: plan.kind, plannedFor, planId: plan.id, title: plan.title });
   });
   return { activities, effects: [{ type: 'activitiesPlanned', dealId: deal.id, stageId: stage.id, activities: described }] };
+}
+
+/**
+ * What entering a stage at `at` (the entry at `revision`) does to a deal's
+ * activities and effects: the stage's plans join `activities`, and the
+ * effects are the stage's document templates (S28), then the plans. A
+ * plan whose id one of `activities` already has is refused
+ * (`duplicate_activity`), never dropped. Every entry into a stage (opening,
+ * a move, the privileged move) goes through here.
+ *
+ * @example
+ * const entered = stageEntry(compiled, offer, deal, deal.activities, Date.now(), deal.revision + 1);
+ * if (entered.ok) console.log(entered.effects.map((effect) => effect.type)); // ['suggestDocuments', 'activitiesPlanned']
+ */
+export function stageEntry(
+  topic: CompiledSalesTopic,
+  stage: CompiledStage,
+  deal: { readonly id: string; readonly ownerId: string },
+  activities: readonly PlannedActivity[],
+  at: number,
+  revision: number,
+): { readonly ok: true; readonly activities: readonly PlannedActivity[]; readonly effects: readonly Effect[] } | { readonly ok: false; readonly error: DealError } {
+  const documents = documentEffects(deal.id, stage);
+  const planned = stagePlans(topic, stage, deal, at, revision);
+  if (planned.activities.length === 0) return { ok: true, activities, effects: documents };
+  const taken = planned.activities.find((activity) => activities.some((existing) => existing.id === activity.id));
+  if (taken !== undefined) return { ok: false, error: dealError('duplicate_activity', { id: taken.id }, 'activities') };
+  return { ok: true, activities: [...activities, ...planned.activities], effects: [...documents, ...planned.effects] };
 }
