@@ -63,7 +63,10 @@ const migratedEntrySchema = z.strictObject({
  * The actor is kept whole only when it carries more than an id (roles,
  * teams, flags), since a replay decides access on it.
  */
-const loggedEventSchema = (option: z.ZodObject) => option.omit({ type: true, at: true, actor: true, expectedRevision: true }).extend({ actor: actorSchema.optional() });
+const NOT_LOGGED = ['type', 'at', 'actor', 'expectedRevision'] as const;
+type NotLogged = (typeof NOT_LOGGED)[number];
+const loggedEventSchema = (option: z.ZodObject) =>
+  option.omit(Object.fromEntries(NOT_LOGGED.map((key) => [key, true])) as Record<NotLogged, true>).extend({ actor: actorSchema.optional() });
 
 // Built from the event schemas so that a new event type is logged without another edit; the entry types below give their precise shapes.
 const eventEntrySchemas = dealEventSchema.options.map((option) => z.strictObject({ ...common, type: option.shape.type, event: loggedEventSchema(option as unknown as z.ZodObject) }));
@@ -86,7 +89,7 @@ export const dealLogEntrySchema = z.discriminatedUnion('type', [openedEntrySchem
  * @example
  * const logged: LoggedEvent<DealEventOf<'setFields'>> = { fields: { carrier: 'ПЭК' } };
  */
-export type LoggedEvent<E extends DealEvent> = Omit<E, 'type' | 'at' | 'actor' | 'expectedRevision'> & { readonly actor?: CrmUser };
+export type LoggedEvent<E extends DealEvent> = Omit<E, NotLogged> & { readonly actor?: CrmUser };
 
 /** The parts every entry has: which deal and revision, the version in force, who and when, and the stage and status it left. */
 type CommonEntry = z.output<z.ZodObject<typeof common>>;
@@ -131,7 +134,7 @@ export function entryEvent(entry: EventLogEntry): DealEvent {
   return { type: entry.type, at: entry.at, ...entry.event, actor: entry.event.actor ?? { id: entry.by } } as DealEvent;
 }
 
-const HIDDEN = new Set(['type', 'at', 'actor', 'expectedRevision']);
+const HIDDEN: ReadonlySet<string> = new Set(NOT_LOGGED);
 
 /** What the log keeps of a checked event (see {@link LoggedEvent}); internal to `applyEvent`. */
 export function loggedEvent(event: DealEvent): LoggedEvent<DealEvent> {
