@@ -10,8 +10,14 @@ const textSchema = textOf(MAX_TEXT);
 const timeSchema = z.number().int().min(0).max(MAX_TIME).describe('Epoch milliseconds.');
 
 const activityKindSchema = z.enum(['call', 'meeting', 'task']);
-/** A deal's amount: a finite number, at least 0, or `null` for none (as `openDeal` takes it). */
-const amountSchema = z.number().finite().min(0).nullable();
+/**
+ * A deal's amount: a finite number, at least 0, or `null` for none; the one
+ * schema of it for events, `openDeal`'s input and stored deals.
+ *
+ * @example
+ * amountSchema.safeParse(-1).success; // false
+ */
+export const amountSchema = z.number().finite().min(0).nullable();
 const fieldValueSchema = z.union([textSchema, z.number(), z.boolean(), z.null()]);
 const fieldValuesSchema = z.record(idSchema, fieldValueSchema);
 const plannedActivitySchema = z.strictObject({ activityId: idSchema, kind: activityKindSchema, plannedFor: timeSchema });

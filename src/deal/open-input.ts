@@ -3,6 +3,7 @@ import { actorSchema } from '../access/actor.js';
 import { idSchema } from '../definition/schema.js';
 import { labelSchema, textSchema } from '../definition/text.js';
 import { MAX_TIME } from '../time/date.js';
+import { amountSchema } from './events.js';
 
 /**
  * The zod schema of what `openDeal` takes: the deal's id, the client, the
@@ -18,7 +19,7 @@ export const openDealInputSchema = z.strictObject({
   ownerId: labelSchema(200),
   at: z.number().int().min(0).max(MAX_TIME),
   actor: actorSchema.optional(),
-  amount: z.number().finite().min(0).nullable().optional(),
+  amount: amountSchema.optional(),
   fields: z.record(idSchema, z.union([textSchema(10_000), z.number(), z.boolean(), z.null()])).optional(),
 });
 

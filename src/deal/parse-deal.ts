@@ -7,6 +7,7 @@ import type { Deal } from './deal.js';
 import { dealDeadline, idleDeadline, stageDeadline } from './deadlines.js';
 import { isCompiledTopic } from '../compile/compiled-brand.js';
 import { dealError, formatDealError, readableError, type DealError } from './errors.js';
+import { amountSchema } from './events.js';
 import { mergeFields } from './fields.js';
 import { hasOwnProto } from '../util/plain-object.js';
 import { MAX_TIME } from '../time/date.js';
@@ -53,7 +54,7 @@ export const dealSchema = z.strictObject({
   dueAt: deadline,
   lastActivityAt: time,
   idleDueAt: deadline,
-  amount: z.number().finite().min(0).nullable(),
+  amount: amountSchema,
   fields: z.record(idSchema, fieldValue),
   activities: z.array(z.strictObject({ id: idSchema, kind: z.enum(['call', 'meeting', 'task']), authorId: userId, plannedFor: time })),
   pendingDeadlineChange: z
