@@ -233,6 +233,13 @@ const malformedDeal = (id: string, code: string, path: string, message: string):
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 
+/** Why the overdue scans refuse their `now` and page size, if they do. */
+function scanRefusal(now: unknown, limit: unknown): Failure | undefined {
+  if (typeof now !== 'number' || !Number.isFinite(now)) return fail('invalid_input', { now: String(now) }, 'Expected now as a finite number of epoch ms.', 'now');
+  if (!isCount(limit)) return fail('invalid_input', { limit: String(limit) }, 'Expected limit as a whole number of at least 1.', 'limit');
+  return undefined;
+}
+
 const columns = (deal: Deal) => [deal.topicVersion, deal.status, deal.stageId, deal.stageDueAt, deal.dueAt, deal.idleDueAt] as const;
 
 function databaseError(error: unknown): Failure {
@@ -532,8 +539,8 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
     findOverdue: (topicId: string, now: number, options: { readonly limit?: number; readonly after?: OverdueCursor } = {}): Promise<OverduePage> =>
       guarded(async () => {
         const limit = options.limit ?? 100;
-        if (typeof now !== 'number' || !Number.isFinite(now)) return fail('invalid_input', { now: String(now) }, 'Expected now as a finite number of epoch ms.', 'now');
-        if (!isCount(limit)) return fail('invalid_input', { limit: String(limit) }, 'Expected limit as a whole number of at least 1.', 'limit');
+        const refusal = scanRefusal(now, limit);
+        if (refusal !== undefined) return refusal;
         const after = options.after ?? { dueAt: Number.MIN_SAFE_INTEGER, id: '' };
         const rows = await db.query<DealRow & { due: number }>('find_overdue', OVERDUE_PAGE, [topicId, now, after.dueAt, after.id, limit]);
         const deals: { deal: Deal; limits: readonly OverdueLimit[] }[] = [];
@@ -568,8 +575,8 @@ export function createStore(db: SqlDriver, options: StoreOptions = {}) {
     notifyOverdue: (now: number, options: { readonly limit?: number; readonly topicId?: string } = {}): Promise<NotifyOverdueAnswer> =>
       guarded(async () => {
         const limit = options.limit ?? 100;
-        if (typeof now !== 'number' || !Number.isFinite(now)) return fail('invalid_input', { now: String(now) }, 'Expected now as a finite number of epoch ms.', 'now');
-        if (!isCount(limit)) return fail('invalid_input', { limit: String(limit) }, 'Expected limit as a whole number of at least 1.', 'limit');
+        const refusal = scanRefusal(now, limit);
+        if (refusal !== undefined) return refusal;
         const topics =
           options.topicId === undefined
             ? (await db.query<{ id: string }>('notice_topics', "SELECT DISTINCT id FROM crm_topics WHERE kind = 'sales' ORDER BY id")).rows.map((row) => row.id)
